@@ -1,0 +1,167 @@
+/**
+ * Drizzle table definitions. Migrations under migrations/ are generated from this file
+ * (`npx drizzle-kit generate`), and applied on start by db/migrate.ts.
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+export const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+export const graphs = pgTable("graphs", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  /** Materialised JSON view of the live document (the Y.Doc is the source of truth while edited). */
+  document: jsonb("document").notNull(),
+  createdAt: createdAt(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const graphVersions = pgTable(
+  "graph_versions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    graphId: uuid("graph_id")
+      .notNull()
+      .references(() => graphs.id, { onDelete: "cascade" }),
+    number: integer("number").notNull(),
+    label: text("label"),
+    document: jsonb("document").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("graph_versions_graph_number").on(t.graphId, t.number)],
+);
+
+export const runs = pgTable(
+  "runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    graphId: uuid("graph_id").references(() => graphs.id, { onDelete: "set null" }),
+    versionId: uuid("version_id").references(() => graphVersions.id, { onDelete: "set null" }),
+    name: text("name").notNull(),
+    /** The immutable snapshot executed, and its compiled plan. */
+    document: jsonb("document").notNull(),
+    plan: jsonb("plan").notNull(),
+    status: text("status").notNull(),
+    budgetUsd: doublePrecision("budget_usd"),
+    costUsd: doublePrecision("cost_usd").notNull().default(0),
+    estimateUsd: doublePrecision("estimate_usd").notNull().default(0),
+    concurrency: integer("concurrency").notNull().default(4),
+    trigger: jsonb("trigger"),
+    error: jsonb("error"),
+    createdAt: createdAt(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [index("runs_graph_created").on(t.graphId, t.createdAt), index("runs_created").on(t.createdAt)],
+);
+
+/** Per node of a run: how many upstream nodes it still waits for, and its gathered result. */
+export const runNodes = pgTable(
+  "run_nodes",
+  {
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    nodeId: text("node_id").notNull(),
+    pendingDeps: integer("pending_deps").notNull(),
+    status: text("status").notNull(),
+    itemsTotal: integer("items_total"),
+    itemsDone: integer("items_done").notNull().default(0),
+    output: jsonb("output"),
+    /** Config overrides for this node in this run (revise notes, manual inputs). */
+    configPatch: jsonb("config_patch"),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.nodeId] })],
+);
+
+/** One execution of a node (or of one fan-out item of it). */
+export const nodeRuns = pgTable(
+  "node_runs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    nodeId: text("node_id").notNull(),
+    item: text("item").notNull(),
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    /** Index into the node's fallback chain currently in use. */
+    stage: integer("stage").notNull().default(0),
+    progress: doublePrecision("progress").notNull().default(0),
+    costUsd: doublePrecision("cost_usd").notNull().default(0),
+    costBreakdown: jsonb("cost_breakdown").notNull().default(sql`'[]'::jsonb`),
+    /** Estimate held against the budget while the item runs. */
+    reservedUsd: doublePrecision("reserved_usd").notNull().default(0),
+    inputs: jsonb("inputs"),
+    output: jsonb("output"),
+    error: jsonb("error"),
+    cacheKey: text("cache_key"),
+    provider: text("provider"),
+    waiting: jsonb("waiting"),
+    queuedAt: timestamp("queued_at", { withTimezone: true }),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    durationMs: bigint("duration_ms", { mode: "number" }),
+  },
+  (t) => [uniqueIndex("node_runs_run_node_item").on(t.runId, t.nodeId, t.item), index("node_runs_status").on(t.status)],
+);
+
+export const nodeLogs = pgTable(
+  "node_logs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    nodeId: text("node_id").notNull(),
+    item: text("item").notNull(),
+    level: text("level").notNull(),
+    message: text("message").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("node_logs_run").on(t.runId, t.id)],
+);
+
+/** Content-addressed outputs: key = node type + version + canonical config + input hashes. */
+export const cacheEntries = pgTable("cache_entries", {
+  key: text("key").primaryKey(),
+  nodeType: text("node_type").notNull(),
+  output: jsonb("output").notNull(),
+  costUsd: doublePrecision("cost_usd").notNull().default(0),
+  hits: integer("hits").notNull().default(0),
+  createdAt: createdAt(),
+});
+
+export const media = pgTable("media", {
+  hash: text("hash").primaryKey(),
+  mime: text("mime").notNull(),
+  size: bigint("size", { mode: "number" }).notNull(),
+  meta: jsonb("meta").notNull().default(sql`'{}'::jsonb`),
+  createdAt: createdAt(),
+});
+
+/** Liveness of worker processes, so jobs locked by a dead one are released in seconds, not hours. */
+export const workerHeartbeats = pgTable("worker_heartbeats", {
+  processId: text("process_id").primaryKey(),
+  workerIds: jsonb("worker_ids").notNull().default(sql`'[]'::jsonb`),
+  hostname: text("hostname").notNull(),
+  pid: integer("pid").notNull(),
+  lastSeen: timestamp("last_seen", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,110 @@
+import type { z } from "zod";
+import type { MediaRef, PortSpec } from "../schemas/index.js";
+import type { Providers } from "./providers/index.js";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** Content-addressed media store handed to nodes. Identical bytes are stored once. */
+export interface MediaStorage {
+  /** Store bytes or a file (moved/copied in) and return its reference, probed for width/height/duration/codecs. */
+  put(data: Buffer | { path: string }, opts: { mime: string; meta?: Record<string, unknown> }): Promise<MediaRef>;
+  /** Absolute path of a stored blob, for ffmpeg and friends. */
+  path(hash: string): string;
+  read(hash: string): Promise<Buffer>;
+  /** A scratch directory removed when the node finishes. */
+  tempDir(): Promise<string>;
+}
+
+export interface SecretReader {
+  /** A secret by name (workspace secret first, then the environment). Never log what it returns. */
+  get(name: string): string | undefined;
+}
+
+/** Returned by `ctx.suspend()`: the node waits (human review) until the engine is told how it ended. */
+export interface Suspension {
+  readonly __suspend: true;
+  payload: Record<string, unknown>;
+}
+
+export interface NodeContext {
+  runId: string;
+  nodeId: string;
+  /** Fan-out item path, "" when the node is not mapped. */
+  item: string;
+  /** 1-based attempt within the current provider stage. */
+  attempt: number;
+  /** Stable across retries of the same work: use it for side effects (publishing, paid calls). */
+  idempotencyKey: string;
+  log(message: string, level?: LogLevel): void;
+  /** Report progress 0..1 (throttled by the engine before it is persisted). */
+  progress(fraction: number): void;
+  /** Record money spent (USD) with a short description ("flux-schnell x1"). */
+  cost(usd: number, detail: string): void;
+  storage: MediaStorage;
+  signal: AbortSignal;
+  provider<K extends keyof Providers>(kind: K): Providers[K];
+  secrets: SecretReader;
+  /** Pause this item (state `waiting`); the engine resumes it when a decision arrives. */
+  suspend(payload: Record<string, unknown>): Suspension;
+}
+
+export type NodeInputs = Record<string, unknown>;
+export type NodeOutputs = Record<string, unknown>;
+
+export interface NodeEstimate {
+  usd: number;
+  seconds: number;
+}
+
+/**
+ * One node type. The zod `config` schema is the single source of truth: the editor's form,
+ * the compiler's validation and the parsed config handed to `run()` all come from it.
+ */
+export interface NodeDefinition<C extends z.ZodType = z.ZodType> {
+  type: string;
+  /** Bump when outputs for the same inputs change: part of the cache key. */
+  version: number;
+  title: string;
+  category: string;
+  description: string;
+  inputs: PortSpec[];
+  outputs: PortSpec[];
+  config: C;
+  /** Whether a run may cost money for this config (checked against the budget before it starts). */
+  paid?: (config: z.infer<C>) => boolean;
+  /** Providers this node can use, first is the default (shown in the editor). */
+  providers?: string[];
+  /** Cost and time of one execution (one fan-out item) before it runs. */
+  estimate(config: z.infer<C>): NodeEstimate;
+  /** How many items a list output will hold, when the config tells (used for fan-out estimates). */
+  listSizeHint?(config: z.infer<C>): number | undefined;
+  /**
+   * The fallback chain: configs to try, in order, after retries of the previous one are exhausted.
+   * The first entry is the config itself. Default: just the config.
+   */
+  fallbacks?(config: z.infer<C>): z.infer<C>[];
+  /** Whether a result may be reused from the cache (false for side effects like publishing). Default true. */
+  cacheable?: boolean;
+  run(inputs: NodeInputs, config: z.infer<C>, ctx: NodeContext): Promise<NodeOutputs | Suspension>;
+}
+
+/** Helper that keeps the config type flowing into estimate()/run() without repeating generics. */
+export function defineNode<C extends z.ZodType>(def: NodeDefinition<C>): NodeDefinition<C> {
+  return def;
+}
+
+export function isSuspension(v: unknown): v is Suspension {
+  return typeof v === "object" && v !== null && (v as Suspension).__suspend === true;
+}
+
+/** Thrown by a node for a failure that retrying cannot fix (bad input): skips retries and fallbacks. */
+export class PermanentNodeError extends Error {
+  constructor(
+    message: string,
+    readonly code = "NODE_INPUT_INVALID",
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = "PermanentNodeError";
+  }
+}
