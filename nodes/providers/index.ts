@@ -1,5 +1,12 @@
+import type { GenerationProvider } from "./types.js";
+
 /**
  * The providers a node can ask for with ctx.provider(kind). Each generating node has a `local`
- * provider (offline, deterministic, $0) and a `replicate` one. Filled in by the provider modules.
+ * provider (offline, deterministic, $0) and a `replicate` one behind the same interface.
  */
-export interface Providers {}
+export interface Providers {
+  local: GenerationProvider;
+  replicate: GenerationProvider;
+}
+export type ProviderKind = keyof Providers;
+export type { GenerationProvider } from "./types.js";
