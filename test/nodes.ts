@@ -1,0 +1,131 @@
+/**
+ * Node types used only by engine tests (never registered in the product). Each is real code run
+ * by the real engine; they exist so the engine can be tested without media or providers.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { z } from "zod";
+import { NodeRegistry } from "../nodes/registry.js";
+import { defineNode, PermanentNodeError } from "../nodes/types.js";
+
+export const constNode = defineNode({
+  type: "test.const",
+  version: 1,
+  title: "Constant",
+  category: "test",
+  description: "Outputs its configured value",
+  inputs: [],
+  outputs: [{ name: "out", type: "json" }],
+  config: z.object({ value: z.unknown().default(null) }),
+  estimate: () => ({ usd: 0, seconds: 0 }),
+  async run(_inputs, config) {
+    return { out: config.value ?? null };
+  },
+});
+
+export const listNode = defineNode({
+  type: "test.list",
+  version: 1,
+  title: "List",
+  category: "test",
+  description: "Outputs a list of numbers 0..count-1 (or the configured items)",
+  inputs: [],
+  outputs: [{ name: "items", type: "json", list: true }],
+  config: z.object({ count: z.number().int().min(0).default(3), items: z.array(z.unknown()).optional() }),
+  estimate: () => ({ usd: 0, seconds: 0 }),
+  listSizeHint: (c) => c.items?.length ?? c.count,
+  async run(_inputs, config) {
+    return { items: config.items ?? Array.from({ length: config.count }, (_, i) => i) };
+  },
+});
+
+/** Adds `add` to a number, or joins inputs; records every execution in a shared table for assertions. */
+export const stepNode = defineNode({
+  type: "test.step",
+  version: 1,
+  title: "Step",
+  category: "test",
+  description: "Transforms its input; can be slow, flaky or paid",
+  inputs: [
+    { name: "in", type: "json", required: false },
+    { name: "other", type: "json", required: false },
+  ],
+  outputs: [{ name: "out", type: "json" }],
+  config: z.object({
+    add: z.number().default(0),
+    tag: z.string().default(""),
+    delayMs: z.number().int().min(0).default(0),
+    /** Fail this many attempts before succeeding (per provider stage). */
+    failAttempts: z.number().int().min(0).default(0),
+    /** Providers whose every attempt fails. */
+    brokenProviders: z.array(z.string()).default([]),
+    provider: z.string().default("primary"),
+    fallback: z.array(z.object({ provider: z.string() })).default([]),
+    usd: z.number().min(0).default(0),
+    permanentError: z.boolean().default(false),
+  }),
+  providers: ["primary", "backup"],
+  paid: (c) => c.usd > 0,
+  estimate: (c) => ({ usd: c.usd, seconds: c.delayMs / 1000 }),
+  fallbacks: (c) => [c, ...c.fallback.map((f) => ({ ...c, provider: f.provider }))],
+  async run(inputs, config, ctx) {
+    ctx.log(`step ${ctx.nodeId} item ${ctx.item || "-"} attempt ${ctx.attempt} via ${config.provider}`);
+    if (config.delayMs) await sleep(config.delayMs, undefined, { signal: ctx.signal });
+    if (config.permanentError) throw new PermanentNodeError("bad input for step", "STEP_BAD_INPUT");
+    if (config.brokenProviders.includes(config.provider)) throw new Error(`${config.provider} is down`);
+    if (ctx.attempt <= config.failAttempts) throw new Error(`flaky failure on attempt ${ctx.attempt}`);
+    if (config.usd) ctx.cost(config.usd, `${config.provider} x1`);
+    ctx.progress(1);
+    const base = inputs.in;
+    const value = typeof base === "number" ? base + config.add : base === undefined ? config.add : { of: base, other: inputs.other ?? null };
+    return { out: config.tag ? { tag: config.tag, value, via: config.provider } : value };
+  },
+});
+
+/** Joins a list input (gathering). */
+export const collectNode = defineNode({
+  type: "test.collect",
+  version: 1,
+  title: "Collect",
+  category: "test",
+  description: "Takes a whole list",
+  inputs: [{ name: "items", type: "json", list: true }],
+  outputs: [{ name: "out", type: "json" }],
+  config: z.object({}),
+  estimate: () => ({ usd: 0, seconds: 0 }),
+  async run(inputs) {
+    return { out: inputs.items };
+  },
+});
+
+export const typedNode = defineNode({
+  type: "test.image",
+  version: 1,
+  title: "Image sink",
+  category: "test",
+  description: "Only accepts images (for type checks)",
+  inputs: [{ name: "image", type: "image" }],
+  outputs: [{ name: "video", type: "video" }],
+  config: z.object({ fps: z.number().int().min(1).max(120).default(24), mode: z.enum(["a", "b"]).default("a") }),
+  estimate: () => ({ usd: 0, seconds: 0 }),
+  async run() {
+    throw new Error("not used at run time");
+  },
+});
+
+export const waitNode = defineNode({
+  type: "test.wait",
+  version: 1,
+  title: "Wait",
+  category: "test",
+  description: "Pauses for a decision",
+  inputs: [{ name: "in", type: "json" }],
+  outputs: [{ name: "out", type: "json" }],
+  config: z.object({}),
+  cacheable: false,
+  estimate: () => ({ usd: 0, seconds: 0 }),
+  async run(inputs, _c, ctx) {
+    return ctx.suspend({ question: "approve?", value: inputs.in });
+  },
+});
+
+export const testRegistry = () => new NodeRegistry([constNode, listNode, stepNode, collectNode, typedNode, waitNode]);
