@@ -29,3 +29,6 @@ export function connectDatabase(url: string, opts: { max?: number } = {}): Datab
     close: () => sql.end({ timeout: 5 }),
   };
 }
+
+/** A value for a jsonb parameter: write `${toJsonb(v)}::jsonb`. null/undefined stay SQL NULL. */
+export const toJsonb = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));

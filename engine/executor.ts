@@ -4,6 +4,7 @@
  */
 import type { Task } from "graphile-worker";
 import type { Sql, Tx } from "../db/index.js";
+import { toJsonb } from "../db/index.js";
 import type { NodeRegistry } from "../nodes/registry.js";
 import type { Providers } from "../nodes/providers/index.js";
 import {
@@ -110,8 +111,11 @@ async function claimItem(tx: Tx, deps: ExecutorDeps, plan: Plan, p: NodeJobPaylo
         message: `node "${p.nodeId}" would cost about $${reserve.toFixed(4)}; spent $${run.costUsd.toFixed(4)} + running $${reserved.toFixed(4)} of a $${run.budgetUsd.toFixed(4)} budget`,
         details: { budgetUsd: run.budgetUsd, spentUsd: run.costUsd, reservedUsd: reserved, estimateUsd: reserve },
       };
-      await finishItem(tx, run, plan, p, { status: "failed", error });
+      // Halt first (so the run's error is the budget, not "a node failed"), then mark this item as the one that hit it.
       await haltRun(tx, p.runId, "failed", error);
+      await tx`update node_runs set status = 'failed', error = ${toJsonb(error)}::jsonb where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item}`;
+      await tx`update run_nodes set status = 'failed' where run_id = ${p.runId} and node_id = ${p.nodeId}`;
+      await publishNode(tx, p.runId, p.nodeId, p.item, "failed");
       return null;
     }
   }
@@ -211,7 +215,7 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
       return;
     }
     if (failure === undefined && isSuspension(result)) {
-      await tx`update node_runs set status = 'waiting', waiting = ${result.payload as never}, reserved_usd = 0,
+      await tx`update node_runs set status = 'waiting', waiting = ${toJsonb(result.payload)}::jsonb, reserved_usd = 0,
                cost_usd = cost_usd + ${cost.costUsd}, cost_breakdown = cost_breakdown || ${JSON.stringify(costs)}::jsonb
                where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item} and status = 'running'`;
       if (cost.costUsd > 0) await tx`update runs set cost_usd = cost_usd + ${cost.costUsd} where id = ${p.runId}`;
@@ -222,7 +226,7 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
     if (failure === undefined) {
       const output = result as NodeOutputs;
       if (claim.cacheKey) {
-        await tx`insert into cache_entries (key, node_type, output, cost_usd) values (${claim.cacheKey}, ${claim.node.type}, ${output as never}, ${cost.costUsd})
+        await tx`insert into cache_entries (key, node_type, output, cost_usd) values (${claim.cacheKey}, ${claim.node.type}, ${toJsonb(output)}::jsonb, ${cost.costUsd})
                  on conflict (key) do nothing`;
       }
       await finishItem(tx, run, claim.plan, key, { status: "succeeded", output }, cost);
@@ -252,7 +256,7 @@ async function requeue(
   p: NodeJobPayload,
   o: { error: RunError; cost: { costUsd: number; costBreakdown: CostItem[] }; runAt: Date | null; stage: number; resetAttempts: boolean },
 ): Promise<void> {
-  await tx`update node_runs set status = 'queued', error = ${o.error as never}, stage = ${o.stage}, reserved_usd = 0,
+  await tx`update node_runs set status = 'queued', error = ${toJsonb(o.error)}::jsonb, stage = ${o.stage}, reserved_usd = 0,
            attempts = case when ${o.resetAttempts} then 0 else attempts end,
            cost_usd = cost_usd + ${o.cost.costUsd}, cost_breakdown = cost_breakdown || ${JSON.stringify(o.cost.costBreakdown)}::jsonb
            where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item}`;

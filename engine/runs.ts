@@ -1,5 +1,6 @@
 /** Starting, reading, canceling and retrying runs: what the API, CLI and triggers call. */
 import type { Sql } from "../db/index.js";
+import { toJsonb } from "../db/index.js";
 import type { NodeRegistry } from "../nodes/registry.js";
 import type { CompileError, GraphDocument, NodeRunView, RunError, RunView } from "../schemas/index.js";
 import { compile } from "./compile.js";
@@ -35,8 +36,8 @@ export async function startRunFromDocument(sql: Sql, registry: NodeRegistry, o: 
   const runId = await sql.begin(async (tx) => {
     const [run] = await tx<{ id: string }[]>`
       insert into runs (graph_id, version_id, name, document, plan, status, budget_usd, estimate_usd, concurrency, trigger, started_at)
-      values (${o.graphId ?? null}, ${o.versionId ?? null}, ${document.name}, ${document as never}, ${plan as never}, 'running',
-              ${budget}, ${plan.estimate.usd}, ${document.settings?.concurrency ?? 0}, ${(o.trigger ?? null) as never}, now())
+      values (${o.graphId ?? null}, ${o.versionId ?? null}, ${document.name}, ${toJsonb(document)}::jsonb, ${toJsonb(plan)}::jsonb, 'running',
+              ${budget}, ${plan.estimate.usd}, ${document.settings?.concurrency ?? 0}, ${toJsonb((o.trigger ?? null))}::jsonb, now())
       returning id`;
     await startRun(tx, run.id, plan);
     return run.id;

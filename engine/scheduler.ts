@@ -6,6 +6,7 @@
  * Lock order (to stay deadlock-free): the `runs` row first, then node_runs, then run_nodes.
  */
 import type { Tx } from "../db/index.js";
+import { toJsonb } from "../db/index.js";
 import type { CostItem, NodeRunStatus, RunError, RunStatus } from "../schemas/index.js";
 import type { Plan } from "./compile.js";
 import { publish, nowIso } from "./events.js";
@@ -80,17 +81,11 @@ export async function expandNode(tx: Tx, run: RunRow, plan: Plan, nodeId: string
     await closeNode(tx, run, plan, nodeId, "failed", [{ item: "", status: "failed", error }]);
     return;
   }
-  const rows = items.map((it) => ({
-    run_id: run.id,
-    node_id: nodeId,
-    item: it.item,
-    status: it.skipped ? "skipped" : "queued",
-    inputs: it.skipped ? null : (it.inputs as never),
-    queued_at: new Date(),
-    finished_at: it.skipped ? new Date() : null,
-  }));
+  const rows = items.map((it) => ({ item: it.item, status: it.skipped ? "skipped" : "queued", inputs: it.skipped ? null : it.inputs }));
   for (let i = 0; i < rows.length; i += 500) {
-    await tx`insert into node_runs ${tx(rows.slice(i, i + 500), "run_id", "node_id", "item", "status", "inputs", "queued_at", "finished_at")}`;
+    await tx`insert into node_runs (run_id, node_id, item, status, inputs, queued_at, finished_at)
+             select ${run.id}, ${nodeId}, r.item, r.status, r.inputs, now(), case when r.status = 'skipped' then now() end
+             from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + 500))}::jsonb) as r(item text, status text, inputs jsonb)`;
   }
   const skipped = items.filter((i) => i.skipped).length;
   await tx`update run_nodes set status = 'running', items_total = ${items.length}, items_done = ${skipped}
@@ -115,7 +110,7 @@ async function closeNode(
 ): Promise<void> {
   for (const it of items) {
     await tx`insert into node_runs (run_id, node_id, item, status, error, finished_at)
-             values (${run.id}, ${nodeId}, ${it.item}, ${it.status}, ${(it.error ?? null) as never}, now())
+             values (${run.id}, ${nodeId}, ${it.item}, ${it.status}, ${toJsonb((it.error ?? null))}::jsonb, now())
              on conflict (run_id, node_id, item) do nothing`;
     await publishNode(tx, run.id, nodeId, it.item, it.status);
   }
@@ -141,8 +136,8 @@ export async function finishItem(
   const [row] = await tx<{ durationMs: number | null }[]>`
     update node_runs set
       status = ${outcome.status},
-      output = ${output as never},
-      error = ${error as never},
+      output = ${toJsonb(output)}::jsonb,
+      error = ${toJsonb(error)}::jsonb,
       cost_usd = cost_usd + ${cost.costUsd},
       cost_breakdown = cost_breakdown || ${JSON.stringify(cost.costBreakdown)}::jsonb,
       reserved_usd = 0,
@@ -184,7 +179,7 @@ export async function finalizeNode(tx: Tx, run: RunRow, plan: Plan, nodeId: stri
     node,
     items.map((i) => ({ item: i.item, output: i.output, ok: i.status === "succeeded" || i.status === "cached" })),
   );
-  await tx`update run_nodes set status = ${status}, output = ${output as never} where run_id = ${run.id} and node_id = ${nodeId}`;
+  await tx`update run_nodes set status = ${status}, output = ${toJsonb(output)}::jsonb where run_id = ${run.id} and node_id = ${nodeId}`;
   await releaseDependents(tx, run, plan, nodeId);
 }
 
@@ -216,7 +211,7 @@ export async function settleRun(tx: Tx, runId: string): Promise<void> {
   const next: RunStatus = c.open === 0 ? (c.failed > 0 ? "failed" : "succeeded") : !c.active && c.waiting ? "waiting" : "running";
   if (next === c.status) return;
   const error = next === "failed" ? { code: "NODE_FAILED", message: `${c.failed} node(s) failed` } : null;
-  await tx`update runs set status = ${next}, error = ${error as never},
+  await tx`update runs set status = ${next}, error = ${toJsonb(error)}::jsonb,
            finished_at = case when ${next} in ('succeeded', 'failed') then now() else null end
            where id = ${runId}`;
   await publish(tx, { kind: "run", runId, status: next, costUsd: c.costUsd, at: nowIso() });
@@ -228,7 +223,7 @@ export async function settleRun(tx: Tx, runId: string): Promise<void> {
  */
 export async function haltRun(tx: Tx, runId: string, status: "canceled" | "failed", error: RunError | null): Promise<boolean> {
   const [run] = await tx<{ costUsd: number }[]>`
-    update runs set status = ${status}, error = ${error as never}, finished_at = now()
+    update runs set status = ${status}, error = ${toJsonb(error)}::jsonb, finished_at = now()
     where id = ${runId} and status not in ('succeeded', 'failed', 'canceled')
     returning cost_usd as "costUsd"`;
   if (!run) return false;
@@ -268,7 +263,7 @@ export async function resetFrom(tx: Tx, plan: Plan, runId: string, roots: string
     const pending = plan.nodes[id].deps.filter((d) => reset.has(d) || !done.has(d)).length;
     const patch = patches[id] ?? null;
     await tx`update run_nodes set status = 'pending', output = null, items_total = null, items_done = 0,
-             pending_deps = ${pending}, config_patch = coalesce(${patch as never}::jsonb, config_patch)
+             pending_deps = ${pending}, config_patch = coalesce(${toJsonb(patch)}::jsonb, config_patch)
              where run_id = ${runId} and node_id = ${id}`;
     await publishNode(tx, runId, id, "", "pending");
   }

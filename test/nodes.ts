@@ -76,7 +76,8 @@ export const stepNode = defineNode({
     if (config.usd) ctx.cost(config.usd, `${config.provider} x1`);
     ctx.progress(1);
     const base = inputs.in;
-    const value = typeof base === "number" ? base + config.add : base === undefined ? config.add : { of: base, other: inputs.other ?? null };
+    const value =
+      inputs.other !== undefined ? { of: base ?? null, other: inputs.other } : typeof base === "number" ? base + config.add : base === undefined ? config.add : base;
     return { out: config.tag ? { tag: config.tag, value, via: config.provider } : value };
   },
 });

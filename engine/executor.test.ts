@@ -1,0 +1,241 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graph } from "../test/graphs.js";
+import { testRegistry } from "../test/nodes.js";
+import { nodeOutput, startTestEngine, type TestEngine } from "../test/engine.js";
+import { cancelRun, getRun, retryNode, waitForRun, resolveWaitingItem, RunInputError } from "./runs.js";
+
+let engine: TestEngine;
+beforeAll(async () => {
+  engine = await startTestEngine(testRegistry());
+});
+afterAll(() => engine?.stop());
+
+const statusOf = (run: { nodes: { nodeId: string; item: string; status: string }[] }) =>
+  Object.fromEntries(run.nodes.map((n) => [`${n.nodeId}${n.item ? `[${n.item}]` : ""}`, n.status]));
+
+describe("executor", () => {
+  it("runs a diamond: the join waits for both branches and sees both outputs", async () => {
+    const run = await engine.run(
+      graph(
+        [
+          { id: "a", type: "test.const", config: { value: 1 } },
+          { id: "b", type: "test.step", config: { add: 10, delayMs: 50 } },
+          { id: "c", type: "test.step", config: { add: 100 } },
+          { id: "d", type: "test.step" },
+        ],
+        [
+          ["a", "out", "b", "in"],
+          ["a", "out", "c", "in"],
+          ["b", "out", "d", "in"],
+          ["c", "out", "d", "other"],
+        ],
+      ),
+    );
+    expect(run.status).toBe("succeeded");
+    expect(statusOf(run)).toEqual({ a: "succeeded", b: "succeeded", c: "succeeded", d: "succeeded" });
+    expect(await nodeOutput(engine, run.id, "d")).toEqual({ out: { of: 11, other: 101 } });
+    const at = (id: string, k: "startedAt" | "finishedAt") => Date.parse(run.nodes.find((n) => n.nodeId === id)![k]!);
+    expect(at("d", "startedAt")).toBeGreaterThanOrEqual(at("b", "finishedAt"));
+    expect(at("d", "startedAt")).toBeGreaterThanOrEqual(at("c", "finishedAt"));
+  });
+
+  it("fans out over 100 items and gathers the results in order", async () => {
+    const run = await engine.run(
+      graph(
+        [
+          { id: "l", type: "test.list", config: { count: 100 } },
+          { id: "s", type: "test.step", config: { add: 1000 } },
+          { id: "c", type: "test.collect" },
+        ],
+        [
+          ["l", "items", "s", "in"],
+          ["s", "out", "c", "items"],
+        ],
+      ),
+    );
+    expect(run.status).toBe("succeeded");
+    expect(run.nodes.filter((n) => n.nodeId === "s")).toHaveLength(100);
+    expect(await nodeOutput(engine, run.id, "c")).toEqual({ out: Array.from({ length: 100 }, (_, i) => 1000 + i) });
+  });
+
+  it("retries with backoff, then moves down the fallback chain", async () => {
+    const run = await engine.run(
+      graph([
+        {
+          id: "s",
+          type: "test.step",
+          config: { add: 1, brokenProviders: ["primary"], fallback: [{ provider: "backup" }], tag: "x" },
+          retry: { maxAttempts: 2, backoffMs: 50 },
+        },
+        { id: "f", type: "test.step", config: { failAttempts: 1, add: 5 }, retry: { maxAttempts: 3, backoffMs: 20 } },
+      ]),
+    );
+    expect(run.status).toBe("succeeded");
+    const s = run.nodes.find((n) => n.nodeId === "s")!;
+    expect(s.output).toEqual({ out: { tag: "x", value: 1, via: "backup" } });
+    expect(s.provider).toBe("backup");
+    const f = run.nodes.find((n) => n.nodeId === "f")!;
+    expect(f).toMatchObject({ status: "succeeded", attempts: 2 });
+    const logs = await engine.db.sql`select message from node_logs where run_id = ${run.id} and node_id = 's' order by id`;
+    expect(logs.map((l) => l.message).join("\n")).toMatch(/retrying in 50 ms[\s\S]*falling back to backup/);
+  });
+
+  it("fails a node when the whole chain fails, skips its downstream, and lets other branches finish", async () => {
+    const run = await engine.run(
+      graph(
+        [
+          { id: "bad", type: "test.step", config: { brokenProviders: ["primary"] }, retry: { maxAttempts: 2, backoffMs: 10 } },
+          { id: "after", type: "test.step" },
+          { id: "other", type: "test.step", config: { delayMs: 100 } },
+        ],
+        [["bad", "out", "after", "in"]],
+      ),
+    );
+    expect(run.status).toBe("failed");
+    expect(statusOf(run)).toEqual({ bad: "failed", after: "skipped", other: "succeeded" });
+    const bad = run.nodes.find((n) => n.nodeId === "bad")!;
+    expect(bad.attempts).toBe(2);
+    expect(bad.error).toMatchObject({ message: "primary is down" });
+  });
+
+  it("does not retry a permanent error", async () => {
+    const run = await engine.run(graph([{ id: "p", type: "test.step", config: { permanentError: true }, retry: { maxAttempts: 5, backoffMs: 10 } }]));
+    expect(run.nodes[0]).toMatchObject({ status: "failed", attempts: 1, error: { code: "STEP_BAD_INPUT" } });
+  });
+
+  it("halts at the budget: a paid node that would go over is never started", async () => {
+    const run = await engine.run(
+      graph(
+        [
+          { id: "a", type: "test.step", config: { usd: 0.4, add: 1 } },
+          { id: "b", type: "test.step", config: { usd: 0.4, add: 2 } },
+          { id: "c", type: "test.step", config: { usd: 0.4, add: 3 } },
+        ],
+        [
+          ["a", "out", "b", "in"],
+          ["b", "out", "c", "in"],
+        ],
+      ),
+      { budgetUsd: 1 },
+    );
+    expect(run.status).toBe("failed");
+    expect(run.error).toMatchObject({ code: "BUDGET_EXCEEDED" });
+    expect(statusOf(run)).toEqual({ a: "succeeded", b: "succeeded", c: "failed" });
+    const c = run.nodes.find((n) => n.nodeId === "c")!;
+    expect(c.attempts).toBe(0);
+    expect(c.startedAt).toBeNull();
+    expect(run.costUsd).toBeCloseTo(0.8);
+  });
+
+  it("cancels: queued work is removed, running work is aborted, the run ends canceled", async () => {
+    const runId = await engine.start(
+      graph(
+        [
+          { id: "l", type: "test.list", config: { count: 20 } },
+          { id: "slow", type: "test.step", config: { delayMs: 30_000 } },
+        ],
+        [["l", "items", "slow", "in"]],
+        { concurrency: 2 },
+      ),
+    );
+    // Wait until two items are running.
+    for (let i = 0; i < 200; i++) {
+      const r = await getRun(engine.db.sql, runId);
+      if (r!.nodes.filter((n) => n.status === "running").length === 2) break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    const t0 = Date.now();
+    expect(await cancelRun(engine.db.sql, runId)).toBe(true);
+    const run = await waitForRun(engine.db.sql, runId, { timeoutMs: 10_000 });
+    expect(run.status).toBe("canceled");
+    // Aborted, not waited out: the slow items would take 30 s.
+    for (let i = 0; i < 100; i++) {
+      const r = await getRun(engine.db.sql, runId);
+      if (r!.nodes.every((n) => n.status !== "running")) break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    const after = await getRun(engine.db.sql, runId);
+    const slow = after!.nodes.filter((n) => n.nodeId === "slow");
+    expect(slow.every((n) => n.status === "canceled")).toBe(true);
+    const [{ jobs }] = await engine.db.sql`select count(*)::int as jobs from graphile_worker.jobs where key like ${`node:${runId}:%`}`;
+    expect(jobs).toBe(0);
+  });
+
+  it("reuses cached outputs at $0 when an unchanged graph runs again", async () => {
+    const doc = graph(
+      [
+        { id: "l", type: "test.list", config: { count: 3 } },
+        { id: "paid", type: "test.step", config: { usd: 0.05, add: 1 } },
+      ],
+      [["l", "items", "paid", "in"]],
+    );
+    const first = await engine.run(doc);
+    expect(first.costUsd).toBeCloseTo(0.15);
+    const second = await engine.run(doc);
+    expect(second.status).toBe("succeeded");
+    expect(second.costUsd).toBe(0);
+    expect(new Set(second.nodes.map((n) => n.status))).toEqual(new Set(["cached"]));
+    expect(second.nodes.find((n) => n.nodeId === "paid" && n.item === "2")!.output).toEqual({ out: 3 });
+    // A changed config misses the cache for that node only.
+    const changed = structuredClone(doc);
+    changed.nodes[1].config = { usd: 0.05, add: 2 };
+    const third = await engine.run(changed);
+    expect(third.nodes.find((n) => n.nodeId === "l")!.status).toBe("cached");
+    expect(third.nodes.filter((n) => n.nodeId === "paid").every((n) => n.status === "succeeded")).toBe(true);
+  });
+
+  it("retries a failed node on request and continues downstream", async () => {
+    const runId = await engine.start(
+      graph(
+        [
+          { id: "flaky", type: "test.step", config: { failAttempts: 1, add: 1 }, retry: { maxAttempts: 1 } },
+          { id: "next", type: "test.step", config: { add: 1 } },
+        ],
+        [["flaky", "out", "next", "in"]],
+      ),
+    );
+    const failed = await waitForRun(engine.db.sql, runId);
+    expect(statusOf(failed)).toEqual({ flaky: "failed", next: "skipped" });
+    await retryNode(engine.db.sql, runId, "flaky");
+    const done = await waitForRun(engine.db.sql, runId);
+    // A retry is a fresh execution (attempt 1 again), so this flaky node fails the same way: the
+    // point is that it ran again and its downstream was reconsidered, not skipped forever.
+    expect(statusOf(done)).toEqual({ flaky: "failed", next: "skipped" });
+    const [{ n }] = await engine.db.sql`select count(*)::int as n from node_logs where run_id = ${runId} and node_id = 'flaky'`;
+    expect(n).toBe(2);
+    // Retry with a config patch (what a review's "revise" sends upstream): now it succeeds and the downstream runs.
+    await retryNode(engine.db.sql, runId, "flaky", { failAttempts: 0 });
+    const fixed = await waitForRun(engine.db.sql, runId);
+    expect(fixed.status).toBe("succeeded");
+    expect(statusOf(fixed)).toEqual({ flaky: "succeeded", next: "succeeded" });
+    expect(await nodeOutput(engine, runId, "next")).toEqual({ out: 2 });
+  });
+
+  it("pauses a waiting item and resumes it from a decision in one transaction", async () => {
+    const runId = await engine.start(
+      graph(
+        [
+          { id: "a", type: "test.const", config: { value: 7 } },
+          { id: "w", type: "test.wait" },
+          { id: "after", type: "test.step", config: { add: 1 } },
+        ],
+        [
+          ["a", "out", "w", "in"],
+          ["w", "out", "after", "in"],
+        ],
+      ),
+    );
+    const waiting = await waitForRun(engine.db.sql, runId, { until: ["waiting"] });
+    expect(statusOf(waiting)).toMatchObject({ w: "waiting" });
+    expect(await resolveWaitingItem(engine.db.sql, runId, "w", "", { status: "succeeded", output: { out: 41 } })).toBe(true);
+    expect(await resolveWaitingItem(engine.db.sql, runId, "w", "", { status: "succeeded", output: { out: 0 } })).toBe(false);
+    const done = await waitForRun(engine.db.sql, runId);
+    expect(done.status).toBe("succeeded");
+    expect(await nodeOutput(engine, runId, "after")).toEqual({ out: 42 });
+  });
+
+  it("refuses a graph with errors before creating anything", async () => {
+    await expect(engine.start(graph([{ id: "c", type: "test.collect" }]))).rejects.toBeInstanceOf(RunInputError);
+  });
+});
