@@ -1,0 +1,89 @@
+/**
+ * A real NodeContext for node tests: real content-addressed storage on a temp folder backed by a
+ * real migrated PostgreSQL (createTestDatabase), the real local provider, and logs/costs/progress
+ * collected so tests can assert on them. Only test files import this module.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { createMediaStorage, type WorkerMediaStorage } from "../engine/storage.js";
+import { createTestDatabase, type TestDatabase } from "../test/db.js";
+import { createLocalProvider } from "./providers/local/index.js";
+import type { Providers } from "./providers/index.js";
+import type { GenerationProvider } from "./providers/types.js";
+import type { LogLevel, NodeContext, NodeDefinition, NodeOutputs } from "./types.js";
+
+export interface NodeTestHarness {
+  db: TestDatabase;
+  storage: WorkerMediaStorage;
+  root: string;
+  logs: { level: LogLevel; message: string }[];
+  costs: { usd: number; detail: string }[];
+  progress: number[];
+  /** A context as the engine would build it for one execution. */
+  ctx(overrides?: Partial<NodeContext>): NodeContext;
+  /** Parse `config` with the node's schema (defaults applied, as the compiler does) and run it. */
+  run<D extends NodeDefinition<any>>(def: D, inputs: Record<string, unknown>, config?: unknown, overrides?: Partial<NodeContext>): Promise<NodeOutputs>;
+  close(): Promise<void>;
+}
+
+export interface NodeTestHarnessOptions {
+  /** Providers other than local (e.g. replicate pointed at a local fake server), built per context. */
+  providers?: Partial<{ [K in keyof Providers]: (ctx: NodeContext) => GenerationProvider }>;
+  secrets?: Record<string, string>;
+}
+
+export async function createNodeTestHarness(opts: NodeTestHarnessOptions = {}): Promise<NodeTestHarness> {
+  const db = await createTestDatabase();
+  const root = await mkdtemp(path.join(os.tmpdir(), "genjed-nodes-test-"));
+  const storage = createMediaStorage({ root: path.join(root, "media"), sql: db.sql, tempRoot: root });
+  const logs: NodeTestHarness["logs"] = [];
+  const costs: NodeTestHarness["costs"] = [];
+  const progress: number[] = [];
+  let counter = 0;
+
+  const ctx = (overrides: Partial<NodeContext> = {}): NodeContext => {
+    const n = ++counter;
+    const context: NodeContext = {
+      runId: "00000000-0000-4000-8000-000000000001",
+      nodeId: `test-node-${n}`,
+      item: "",
+      attempt: 1,
+      idempotencyKey: `test-run:test-node-${n}:`,
+      log: (message, level = "info") => logs.push({ level, message }),
+      progress: (f) => progress.push(f),
+      cost: (usd, detail) => costs.push({ usd, detail }),
+      storage,
+      signal: new AbortController().signal,
+      provider: ((kind: keyof Providers) => {
+        if (kind === "local") return createLocalProvider(context);
+        const make = opts.providers?.[kind];
+        if (!make) throw new Error(`provider "${kind}" is not configured in this test harness`);
+        return make(context);
+      }) as NodeContext["provider"],
+      secrets: { get: (name) => opts.secrets?.[name] },
+      suspend: (payload) => ({ __suspend: true, payload }),
+      ...overrides,
+    };
+    return context;
+  };
+
+  return {
+    db,
+    storage,
+    root,
+    logs,
+    costs,
+    progress,
+    ctx,
+    async run(def, inputs, config = {}, overrides) {
+      const parsed = def.config.parse(config);
+      const out = await def.run(inputs, parsed, ctx(overrides));
+      return out as NodeOutputs;
+    },
+    async close() {
+      await db.drop();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
