@@ -72,6 +72,10 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   await beat();
   // Our own emitter, passed in, so no worker:create of the pool is missed during start-up.
   const events = new EventEmitter() as WorkerEvents;
+  // Jobs are locked by the pool's id (or a worker's, depending on graphile-worker's mode): record both.
+  events.on("pool:create", ({ workerPool }) => {
+    workerIds.add(workerPool.id);
+  });
   events.on("worker:create", ({ worker }) => {
     workerIds.add(worker.workerId);
     void beat().catch(() => {});

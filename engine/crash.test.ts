@@ -1,0 +1,65 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { graph } from "../test/graphs.js";
+import { testRegistry } from "../test/nodes.js";
+import { nodeOutput, startTestEngine, type TestEngine } from "../test/engine.js";
+import { getRun, waitForRun } from "./runs.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+let engine: TestEngine;
+beforeAll(async () => {
+  engine = await startTestEngine(testRegistry(), { workers: 0 });
+});
+afterAll(() => engine?.stop());
+
+it("a worker killed with SIGKILL mid-node loses nothing: another worker finishes the run, no completed node runs again", async () => {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "test/worker-process.ts")], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: engine.db.url, GENJED_HOME: engine.home },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const [first] = await once(child.stdout!, "data");
+  expect(String(first)).toContain("ready");
+
+  const runId = await engine.start(
+    graph(
+      [
+        { id: "first", type: "test.const", config: { value: 1 } },
+        { id: "before", type: "test.step", config: { add: 1 } },
+        { id: "slow", type: "test.step", config: { add: 10, delayMs: 1500 } },
+        { id: "after", type: "test.step", config: { add: 100 } },
+      ],
+      [
+        ["first", "out", "before", "in"],
+        ["before", "out", "slow", "in"],
+        ["slow", "out", "after", "in"],
+      ],
+    ),
+  );
+  // Kill the worker while it is inside "slow".
+  for (let i = 0; ; i++) {
+    const r = await getRun(engine.db.sql, runId);
+    if (r!.nodes.some((n) => n.nodeId === "slow" && n.status === "running")) break;
+    if (i > 400) throw new Error("slow never started");
+    await new Promise((res) => setTimeout(res, 25));
+  }
+  child.kill("SIGKILL");
+  await once(child, "exit");
+
+  // A live worker notices the dead one's silence and takes its job over.
+  const t0 = Date.now();
+  await engine.startWorker({ staleAfterMs: 2_000, heartbeatMs: 500 });
+  const run = await waitForRun(engine.db.sql, runId, { timeoutMs: 60_000 });
+  expect(run.status).toBe("succeeded");
+  expect(Date.now() - t0).toBeLessThan(60_000);
+  expect(await nodeOutput(engine, runId, "after")).toEqual({ out: 112 });
+
+  // Completed nodes ran exactly once; only the interrupted one ran twice (at-least-once).
+  const executions = await engine.db.sql<{ nodeId: string; n: number }[]>`
+    select node_id as "nodeId", count(*)::int as n from node_logs where run_id = ${runId} group by node_id`;
+  expect(Object.fromEntries(executions.map((e) => [e.nodeId, e.n]))).toEqual({ before: 1, slow: 2, after: 1 });
+  expect(run.nodes.find((n) => n.nodeId === "slow")!.attempts).toBe(2);
+}, 90_000);
