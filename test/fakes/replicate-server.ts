@@ -41,6 +41,12 @@ export type FakeStep =
   /** Keeps processing until someone cancels it. */
   | { status: "hang" };
 
+export interface HttpFault {
+  status: number;
+  retryAfter?: number;
+  detail?: string;
+}
+
 export interface FakeModelDefaults {
   output: FakeOutput;
   durationMs?: number;
@@ -88,6 +94,8 @@ export interface FakeReplicate {
   model(ref: string, defaults: FakeModelDefaults): void;
   /** Queue steps consumed one per create request for `ref`. */
   script(ref: string, steps: FakeStep[]): void;
+  /** Answer the next requests matching method + path with these HTTP errors (e.g. 503 on polls), one each. */
+  failNext(method: string, path: RegExp, errors: HttpFault[]): void;
   prediction(id: string): Record<string, unknown> | undefined;
   /** Files uploaded through POST /v1/files, by id. */
   uploads: Map<string, { bytes: Buffer; contentType: string; name: string }>;
@@ -112,6 +120,7 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
   const uploads = new Map<string, { bytes: Buffer; contentType: string; name: string }>();
   const requests: RecordedRequest[] = [];
   const fileRequests: RecordedRequest[] = [];
+  const faults: Array<{ method: string; path: RegExp; fault: HttpFault }> = [];
   let origin = "";
 
   function modelState(ref: string): ModelState {
@@ -164,6 +173,10 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
     if (req.headers.authorization !== `Bearer ${token}`) {
       return reply(401, { title: "Unauthenticated", detail: "You did not pass a valid authentication token", status: 401 });
     }
+    const faultAt = faults.findIndex((f) => f.method === req.method && f.path.test(url.pathname));
+    if (faultAt >= 0) {
+      return replyError(reply, faults.splice(faultAt, 1)[0]!.fault);
+    }
 
     const modelRoute = /^\/v1\/models\/([^/]+)\/([^/]+)\/predictions$/.exec(url.pathname);
     if (req.method === "POST" && (url.pathname === "/v1/predictions" || modelRoute)) {
@@ -182,16 +195,7 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
         return reply(422, { title: "Input validation failed", detail: "input is required", status: 422 });
       }
       const step = state.steps.shift() ?? { status: "succeeded" as const };
-      if (typeof step.status === "number") {
-        const s = step as { status: number; retryAfter?: number; detail?: string };
-        const headers: Record<string, string> = s.retryAfter !== undefined ? { "retry-after": String(s.retryAfter) } : {};
-        const detail =
-          s.detail ??
-          (s.status === 429
-            ? `Request was throttled. Expected available in ${s.retryAfter ?? 1} second.`
-            : `Internal server error (${s.status})`);
-        return reply(s.status, { title: s.status === 429 ? "Request was throttled" : "Error", detail, status: s.status }, headers);
-      }
+      if (typeof step.status === "number") return replyError(reply, step as HttpFault);
       const prediction = createPrediction(state, body.input, step as FakePrediction["step"]);
       const wait = parsePreferWait(req.headers.prefer);
       if (wait !== undefined) await waitFor(prediction, wait * 1000, req);
@@ -217,7 +221,7 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
       const form = await new Request(`${origin}/`, {
         method: "POST",
         headers: { "content-type": String(req.headers["content-type"]) },
-        body: raw,
+        body: new Uint8Array(raw),
       }).formData();
       const content = form.get("content");
       if (!(content instanceof Blob)) return reply(422, { detail: "content is required", status: 422 });
@@ -411,6 +415,9 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
     script(ref, steps) {
       modelState(ref).steps.push(...steps);
     },
+    failNext(method, path, errors) {
+      for (const fault of errors) faults.push({ method: method.toUpperCase(), path, fault });
+    },
     prediction(id) {
       const p = predictions.get(id);
       return p ? serialize(p) : undefined;
@@ -421,6 +428,18 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
       return new Promise((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
     },
   };
+}
+
+/** Problem-details error body, like Replicate's; 429 carries Retry-After when the fault says so. */
+function replyError(reply: (status: number, body: unknown, headers?: Record<string, string>) => void, fault: HttpFault) {
+  const headers: Record<string, string> = fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : {};
+  const detail =
+    fault.detail ??
+    (fault.status === 429
+      ? `Request was throttled. Expected available in ${fault.retryAfter ?? 1} second.`
+      : `Internal server error (${fault.status})`);
+  const title = fault.status === 429 ? "Request was throttled" : fault.status >= 500 ? "Internal Server Error" : "Bad Request";
+  reply(fault.status, { title, detail, status: fault.status }, headers);
 }
 
 function isTerminal(status: PredictionStatus): boolean {

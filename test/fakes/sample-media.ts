@@ -14,17 +14,27 @@ import zlib from "node:zlib";
 const require = createRequire(import.meta.url);
 const ffmpegPath = (require("@ffmpeg-installer/ffmpeg") as { path: string }).path;
 
-/** An RGB PNG with a diagonal gradient tinted by `seed`, so different predictions give different bytes. */
-export function makePng(width: number, height: number, seed = 0): Buffer {
+/**
+ * An RGB PNG with a diagonal gradient tinted by `seed`, so different predictions give different
+ * bytes; `noise` fills it with pseudo-random pixels instead (barely compressible: a big file).
+ */
+export function makePng(width: number, height: number, seed = 0, noise = false): Buffer {
+  let state = (seed * 2654435761) >>> 0 || 1;
+  const next = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) & 0xff;
+  };
   const raw = Buffer.alloc((width * 3 + 1) * height);
   for (let y = 0; y < height; y++) {
     const row = y * (width * 3 + 1);
     raw[row] = 0; // filter type: none
     for (let x = 0; x < width; x++) {
       const i = row + 1 + x * 3;
-      raw[i] = (x * 255) / Math.max(1, width - 1);
-      raw[i + 1] = (y * 255) / Math.max(1, height - 1);
-      raw[i + 2] = (seed * 37) % 256;
+      raw[i] = noise ? next() : (x * 255) / Math.max(1, width - 1);
+      raw[i + 1] = noise ? next() : (y * 255) / Math.max(1, height - 1);
+      raw[i + 2] = noise ? next() : (seed * 37) % 256;
     }
   }
   const ihdr = Buffer.alloc(13);
