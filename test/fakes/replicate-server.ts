@@ -16,14 +16,10 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { makeMp4, makePng, makeWav } from "./sample-media.js";
+import { parseBody, parsePreferWait, readBody, replyError, send, type HttpFault } from "./replicate-http.js";
+import { renderFakeOutput, type FakeOutput } from "./sample-media.js";
 
-export type FakeOutput =
-  | { kind: "image"; count?: number; width?: number; height?: number }
-  | { kind: "video"; width?: number; height?: number; durationSec?: number; fps?: number }
-  | { kind: "audio"; durationSec?: number }
-  /** Streamed LLM output: an array of string tokens, as Replicate's language models return. */
-  | { kind: "text"; text: string };
+export type { FakeOutput, HttpFault };
 
 export type FakeStep =
   /** The create request itself answers with this HTTP status (429 throttled, 4xx invalid, 5xx). */
@@ -40,12 +36,6 @@ export type FakeStep =
   | { status: "canceled"; durationMs?: number }
   /** Keeps processing until someone cancels it. */
   | { status: "hang" };
-
-export interface HttpFault {
-  status: number;
-  retryAfter?: number;
-  detail?: string;
-}
 
 export interface FakeModelDefaults {
   output: FakeOutput;
@@ -303,7 +293,12 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
     }
     if (step.status === "canceled" || step.status === "hang") return finish(prediction, "canceled");
     const spec = step.output ?? state.defaults?.output ?? { kind: "image" };
-    prediction.output = await renderOutput(prediction.id, spec);
+    const seed = [...prediction.id].reduce((a, c) => a + c.charCodeAt(0), 0);
+    prediction.output = await renderFakeOutput(spec, seed, (name, bytes, contentType) => {
+      const filePath = `/files/${prediction.id}/${name}`;
+      files.set(filePath, { bytes, contentType });
+      return `${origin}${filePath}`;
+    });
     prediction.logs += "100%|██████████| 4/4 [00:02<00:00, 2.00it/s]\n";
     prediction.metrics = {
       predict_time: step.predictTime ?? state.defaults?.predictTime ?? 2.5,
@@ -311,37 +306,6 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
       ...(step.metrics ?? {}),
     };
     finish(prediction, "succeeded");
-  }
-
-  async function renderOutput(id: string, spec: FakeOutput): Promise<unknown> {
-    const put = (name: string, bytes: Buffer, contentType: string) => {
-      const filePath = `/files/${id}/${name}`;
-      files.set(filePath, { bytes, contentType });
-      return `${origin}${filePath}`;
-    };
-    const seed = [...id].reduce((a, c) => a + c.charCodeAt(0), 0);
-    switch (spec.kind) {
-      case "image":
-        return Array.from({ length: spec.count ?? 1 }, (_, i) =>
-          put(`out-${i}.png`, makePng(spec.width ?? 64, spec.height ?? 64, seed + i), "image/png"),
-        );
-      case "video":
-        return put(
-          "output.mp4",
-          await makeMp4({
-            width: spec.width ?? 128,
-            height: spec.height ?? 72,
-            durationSec: spec.durationSec ?? 1,
-            fps: spec.fps ?? 8,
-          }),
-          "video/mp4",
-        );
-      case "audio":
-        return put("output.wav", makeWav(spec.durationSec ?? 1), "audio/wav");
-      case "text":
-        // Language models stream tokens; the finished prediction's output is the array of them.
-        return spec.text.match(/.{1,7}/gs) ?? [];
-    }
   }
 
   function finish(prediction: FakePrediction, status: PredictionStatus) {
@@ -430,57 +394,6 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
   };
 }
 
-/** Problem-details error body, like Replicate's; 429 carries Retry-After when the fault says so. */
-function replyError(reply: (status: number, body: unknown, headers?: Record<string, string>) => void, fault: HttpFault) {
-  const headers: Record<string, string> = fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : {};
-  const detail =
-    fault.detail ??
-    (fault.status === 429
-      ? `Request was throttled. Expected available in ${fault.retryAfter ?? 1} second.`
-      : `Internal server error (${fault.status})`);
-  const title = fault.status === 429 ? "Request was throttled" : fault.status >= 500 ? "Internal Server Error" : "Bad Request";
-  reply(fault.status, { title, detail, status: fault.status }, headers);
-}
-
 function isTerminal(status: PredictionStatus): boolean {
   return status === "succeeded" || status === "failed" || status === "canceled";
-}
-
-/** `Prefer: wait` blocks up to 60 s; `wait=n` up to n seconds (1..60), like Replicate's sync mode. */
-function parsePreferWait(header: string | string[] | undefined): number | undefined {
-  const value = Array.isArray(header) ? header.join(",") : header;
-  const m = value ? /\bwait(?:=(\d+))?\b/.exec(value) : null;
-  if (!m) return undefined;
-  return Math.min(60, Math.max(1, m[1] ? Number(m[1]) : 60));
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-function parseBody(raw: Buffer, contentType: string | undefined): unknown {
-  if (raw.length === 0) return undefined;
-  if (contentType?.includes("application/json")) {
-    try {
-      return JSON.parse(raw.toString("utf8"));
-    } catch {
-      return raw.toString("utf8");
-    }
-  }
-  return `<${raw.length} bytes ${contentType ?? ""}>`;
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  const json = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": status >= 400 ? "application/problem+json" : "application/json",
-    "content-length": Buffer.byteLength(json),
-    ...headers,
-  });
-  res.end(json);
 }

@@ -117,3 +117,35 @@ export async function makeMp4(opts: { width: number; height: number; durationSec
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+export type FakeOutput =
+  | { kind: "image"; count?: number; width?: number; height?: number }
+  | { kind: "video"; width?: number; height?: number; durationSec?: number; fps?: number }
+  | { kind: "audio"; durationSec?: number }
+  /** Streamed LLM output: an array of string tokens, as Replicate's language models return. */
+  | { kind: "text"; text: string };
+
+/** Render what a fake prediction outputs; `put` serves a file and returns its URL. */
+export async function renderFakeOutput(
+  spec: FakeOutput,
+  seed: number,
+  put: (name: string, bytes: Buffer, contentType: string) => string,
+): Promise<unknown> {
+  switch (spec.kind) {
+    case "image":
+      return Array.from({ length: spec.count ?? 1 }, (_, i) =>
+        put(`out-${i}.png`, makePng(spec.width ?? 64, spec.height ?? 64, seed + i), "image/png"),
+      );
+    case "video":
+      return put(
+        "output.mp4",
+        await makeMp4({ width: spec.width ?? 128, height: spec.height ?? 72, durationSec: spec.durationSec ?? 1, fps: spec.fps ?? 8 }),
+        "video/mp4",
+      );
+    case "audio":
+      return put("output.wav", makeWav(spec.durationSec ?? 1), "audio/wav");
+    case "text":
+      // Language models stream tokens; the finished prediction's output is the array of them.
+      return spec.text.match(/.{1,7}/gs) ?? [];
+  }
+}
