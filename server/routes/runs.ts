@@ -1,0 +1,137 @@
+import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import { canonicalJson } from "../../engine/hash.js";
+import { createVersion, getVersion, latestVersion } from "../../engine/graphs.js";
+import { cancelRun, getRun, getRunLogs, listRuns, retryNode, startRunFromDocument } from "../../engine/runs.js";
+import { StartRunBodySchema, type GraphDocument, type RunEvent } from "../../schemas/index.js";
+import type { ServerDeps } from "../deps.js";
+import { ApiError, notFound, readJson, uuidParam } from "../errors.js";
+import { currentDocument } from "./graphs.js";
+
+/**
+ * The immutable version a run of a saved graph executes: the pinned one, or a snapshot of the
+ * current document (reusing the latest version when nothing changed since).
+ */
+export async function versionForRun(deps: ServerDeps, graphId: string, versionId?: string) {
+  if (versionId) {
+    const v = await getVersion(deps.database, graphId, versionId);
+    if (!v) throw notFound("version", versionId);
+    return v;
+  }
+  const document = await currentDocument(deps, graphId);
+  if (!document) throw notFound("graph", graphId);
+  const latest = await latestVersion(deps.database, graphId);
+  if (latest && canonicalJson(latest.document) === canonicalJson(document)) return latest;
+  return createVersion(deps.database, graphId, document as GraphDocument, "snapshot for run");
+}
+
+export function runRoutes(deps: ServerDeps) {
+  const app = new Hono();
+  const { sql } = deps.database;
+
+  app.post("/", async (c) => {
+    const body = await readJson(c, StartRunBodySchema);
+    let document: unknown = body.document;
+    let versionId: string | null = null;
+    if (body.graphId) {
+      const v = await versionForRun(deps, body.graphId, body.versionId);
+      document = v.document;
+      versionId = v.id;
+    }
+    const { runId } = await startRunFromDocument(sql, deps.registry, {
+      document,
+      graphId: body.graphId ?? null,
+      versionId,
+      budgetUsd: body.budgetUsd,
+      overrides: body.overrides,
+      trigger: { kind: "manual" },
+    });
+    return c.json({ runId }, 201);
+  });
+
+  app.get("/", async (c) => {
+    const graphId = c.req.query("graphId");
+    if (graphId !== undefined && !/^[0-9a-f-]{36}$/i.test(graphId)) throw new ApiError(400, "INVALID_QUERY", "graphId must be a UUID");
+    const limit = Number(c.req.query("limit") ?? 50);
+    if (!Number.isInteger(limit) || limit < 1) throw new ApiError(400, "INVALID_QUERY", "limit must be a positive integer");
+    return c.json(await listRuns(sql, { graphId, limit, before: c.req.query("before") }));
+  });
+
+  app.get("/:id", async (c) => {
+    const id = uuidParam(c, "id", "run");
+    const run = await getRun(sql, id);
+    if (!run) throw notFound("run", id);
+    return c.json(run);
+  });
+
+  app.get("/:id/logs", async (c) => {
+    const id = uuidParam(c, "id", "run");
+    if (!(await getRun(sql, id))) throw notFound("run", id);
+    const logs = await getRunLogs(sql, id, { nodeId: c.req.query("nodeId"), afterId: Number(c.req.query("after") ?? 0) || 0 });
+    return c.json(logs.map((l) => ({ ...l, at: new Date(l.at).toISOString() })));
+  });
+
+  /** Server-Sent Events: a `snapshot` of the run first, then every change as it is committed. */
+  app.get("/:id/events", async (c) => {
+    const id = uuidParam(c, "id", "run");
+    const first = await getRun(sql, id);
+    if (!first) throw notFound("run", id);
+    return streamSSE(c, async (stream) => {
+      const queue: RunEvent[] = [];
+      let wake: (() => void) | null = null;
+      const unsubscribe = deps.hub.subscribe((e) => {
+        if (e.runId !== id) return;
+        queue.push(e);
+        wake?.();
+      });
+      stream.onAbort(() => {
+        unsubscribe();
+        wake?.();
+      });
+      try {
+        // Subscribed before the snapshot is read: nothing committed in between is missed.
+        const snapshot = await getRun(sql, id);
+        await stream.writeSSE({ event: "snapshot", data: JSON.stringify(snapshot) });
+        while (!stream.aborted) {
+          while (queue.length) {
+            const e = queue.shift()!;
+            await stream.writeSSE({ event: e.kind, data: JSON.stringify(e) });
+          }
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, 15_000);
+          });
+          wake = null;
+          if (!queue.length && !stream.aborted) await stream.writeSSE({ event: "ping", data: "{}" });
+        }
+      } finally {
+        unsubscribe();
+      }
+    });
+  });
+
+  app.post("/:id/cancel", async (c) => {
+    const id = uuidParam(c, "id", "run");
+    const run = await getRun(sql, id);
+    if (!run) throw notFound("run", id);
+    const canceled = await cancelRun(sql, id);
+    if (!canceled) throw new ApiError(409, "RUN_FINISHED", `run is already ${run.status}`);
+    return c.json({ ok: true });
+  });
+
+  app.post("/:id/nodes/:nodeId/retry", async (c) => {
+    const id = uuidParam(c, "id", "run");
+    const nodeId = c.req.param("nodeId");
+    const run = await getRun(sql, id);
+    if (!run) throw notFound("run", id);
+    if (!run.nodes.some((n) => n.nodeId === nodeId)) throw notFound("node", nodeId);
+    if (run.status === "running") {
+      const node = run.nodes.filter((n) => n.nodeId === nodeId);
+      if (!node.some((n) => n.status === "failed")) throw new ApiError(409, "RUN_ACTIVE", `node "${nodeId}" has not failed and the run is still running`);
+    }
+    await retryNode(sql, id, nodeId);
+    return c.json({ ok: true });
+  });
+
+  return app;
+}

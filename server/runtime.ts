@@ -1,0 +1,115 @@
+/**
+ * Everything `genjed start` runs in one process: PostgreSQL (embedded unless DATABASE_URL),
+ * migrations, template seeding, the worker, the scheduler services and the HTTP server.
+ */
+import { mkdir } from "node:fs/promises";
+import type { Server } from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { serve } from "@hono/node-server";
+import { connectDatabase, migrate, startEmbeddedPostgres, type Database, type EmbeddedDatabase } from "../db/index.js";
+import { RunEventHub } from "../engine/events.js";
+import { createMediaStorage } from "../engine/storage.js";
+import { startWorker, type WorkerHandle } from "../engine/worker.js";
+import { createProductRegistry } from "../nodes/index.js";
+import { defaultProviders } from "../nodes/providers/factory.js";
+import type { NodeRegistry } from "../nodes/registry.js";
+import { createApp } from "./app.js";
+import { createCollabService, type CollabService } from "./collab/index.js";
+import type { Config } from "./config.js";
+import type { ServerDeps } from "./deps.js";
+import { features, services } from "./features.js";
+import { seedTemplates } from "./seed.js";
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const TEMPLATES_DIR = path.join(PROJECT_ROOT, "examples/templates");
+export const EDITOR_DIST = path.join(PROJECT_ROOT, "editor/dist");
+
+export interface RuntimeOptions {
+  config: Config;
+  server?: boolean;
+  worker?: boolean;
+  /** Background services: triggers, review deadlines, alerts. */
+  scheduler?: boolean;
+  registry?: NodeRegistry;
+  log?: (message: string) => void;
+}
+
+export interface Runtime {
+  url: string | null;
+  database: Database;
+  deps: ServerDeps;
+  stop(): Promise<void>;
+}
+
+/** A background service started with the runtime (triggers, review deadlines...). */
+export type Service = (deps: ServerDeps) => Promise<{ stop(): Promise<void> }>;
+
+export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
+  const { config } = o;
+  const log = o.log ?? ((m: string) => console.log(m));
+  await mkdir(config.home, { recursive: true });
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((e) => log(`shutdown: ${(e as Error).message}`));
+  };
+  try {
+    let url = config.databaseUrl;
+    if (!url) {
+      log(`Starting embedded PostgreSQL in ${path.join(config.home, "pg")} ...`);
+      const embedded: EmbeddedDatabase = await startEmbeddedPostgres(path.join(config.home, "pg"));
+      stops.push(() => embedded.stop());
+      url = embedded.url;
+    }
+    const database = connectDatabase(url, { max: 20 });
+    stops.push(() => database.close());
+    await migrate(database);
+    const seeded = await seedTemplates(database, TEMPLATES_DIR);
+    if (seeded > 0) log(`Added ${seeded} template graph(s).`);
+
+    const registry = o.registry ?? createProductRegistry();
+    const mediaRoot = path.join(config.home, "media");
+    const storage = createMediaStorage({ root: mediaRoot, sql: database.sql, tempRoot: path.join(config.home, "tmp") });
+    const hub = new RunEventHub(database.sql);
+    await hub.start();
+    stops.push(() => hub.stop());
+
+    let collab: CollabService | undefined;
+    if (o.server !== false) collab = createCollabService({ sql: database.sql, log });
+    const deps: ServerDeps = { database, registry, hub, mediaRoot, collab, editorDist: EDITOR_DIST, templatesDir: TEMPLATES_DIR };
+
+    if (o.worker !== false) {
+      const worker: WorkerHandle = await startWorker({ database, registry, storage, providers: defaultProviders, concurrency: config.concurrency, hub });
+      stops.push(() => worker.stop());
+    }
+    if (o.scheduler !== false) {
+      for (const service of services) {
+        const s = await service(deps);
+        stops.push(() => s.stop());
+      }
+    }
+    let listenUrl: string | null = null;
+    if (o.server !== false) {
+      const app = createApp(deps, features);
+      const server = await new Promise<Server>((resolve, reject) => {
+        const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
+        (s as Server).once("error", reject);
+      });
+      server.on("upgrade", (req, socket, head) => {
+        if (!collab!.handleUpgrade(req, socket, head)) socket.destroy();
+      });
+      stops.push(async () => {
+        await collab!.close();
+        server.closeAllConnections?.();
+        await new Promise<void>((r) => server.close(() => r()));
+      });
+      const addr = server.address();
+      const port = typeof addr === "object" && addr ? addr.port : config.port;
+      listenUrl = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`;
+    }
+    return { url: listenUrl, database, deps, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
