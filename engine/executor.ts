@@ -3,7 +3,7 @@
  * then record the outcome and release dependents in one transaction (engine/scheduler.ts).
  */
 import type { Task } from "graphile-worker";
-import type { Sql, Tx } from "../db/index.js";
+import type { Queryable, Sql, Tx } from "../db/index.js";
 import { toJsonb } from "../db/index.js";
 import type { NodeRegistry } from "../nodes/registry.js";
 import type { ProviderFactory } from "../nodes/providers/index.js";
@@ -19,11 +19,11 @@ import {
 import type { CostItem, RunError } from "../schemas/index.js";
 import type { AbortRegistry } from "./aborts.js";
 import type { Plan, PlanNode } from "./compile.js";
-import { nowIso, publish } from "./events.js";
+import { EVENTS_CHANNEL, nowIso, publish } from "./events.js";
 import { cacheKeyOf } from "./hash.js";
 import { enqueueNodeJobs, queueNameOf, type NodeJobPayload } from "./jobs.js";
 import { loadPlan } from "./plan-cache.js";
-import { finishItem, haltRun, lockRun, publishNode, settleRun, type RunRow } from "./scheduler.js";
+import { finishItem, haltRun, lockRun, publishNode, settleRun, type ItemOutcome, type RunRow } from "./scheduler.js";
 import { trackingSecrets } from "./secrets.js";
 
 export type { ProviderFactory };
@@ -57,76 +57,139 @@ export function createNodeTask(deps: ExecutorDeps): Task {
   return async (rawPayload) => {
     const payload = rawPayload as NodeJobPayload;
     const plan = await loadPlan(deps.sql, payload.runId);
-    const claim = await deps.sql.begin((tx) => claimItem(tx, deps, plan, payload));
+    const claim = await claimItem(deps, plan, payload);
     if (!claim) return;
     await execute(deps, claim, payload);
   };
 }
 
-/** Decide whether the item runs now: already done, canceled, served from cache, over budget, or claimed. */
-async function claimItem(tx: Tx, deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Promise<Claim | null> {
-  const run = await lockRun(tx, p.runId);
-  const [row] = await tx<{ status: string; attempts: number; stage: number; inputs: Record<string, unknown> | null; patch: Record<string, unknown> | null }[]>`
-    select nr.status, nr.attempts, nr.stage, nr.inputs, rn.config_patch as patch
-    from node_runs nr join run_nodes rn on rn.run_id = nr.run_id and rn.node_id = nr.node_id
-    where nr.run_id = ${p.runId} and nr.node_id = ${p.nodeId} and nr.item = ${p.item}
-    for update of nr`;
+interface ItemRow {
+  status: string;
+  stage: number;
+  inputs: Record<string, unknown> | null;
+  patch: Record<string, unknown> | null;
+  runStatus: string;
+  budgetUsd: number | null;
+  concurrency: number | null;
+}
+
+/**
+ * Decide whether the item runs now: already done, canceled, served from cache, over budget, or
+ * claimed. The common case (unpaid, not cached) is one read and one guarded update, with no
+ * transaction and no run lock: this is the hot path of every step.
+ */
+async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Promise<Claim | null> {
+  const { sql } = deps;
+  const [row] = await sql<ItemRow[]>`
+    select nr.status, nr.stage, nr.inputs, rn.config_patch as patch, r.status as "runStatus", r.budget_usd as "budgetUsd",
+           nullif(r.concurrency, 0) as concurrency
+    from node_runs nr
+    join run_nodes rn on rn.run_id = nr.run_id and rn.node_id = nr.node_id
+    join runs r on r.id = nr.run_id
+    where nr.run_id = ${p.runId} and nr.node_id = ${p.nodeId} and nr.item = ${p.item}`;
   // Gone (reset) or already ended or paused: a re-delivered job has nothing to do.
   if (!row || (row.status !== "queued" && row.status !== "running")) return null;
-  if (run.status === "canceled" || run.status === "failed") {
-    await finishItem(tx, run, plan, p, { status: "canceled" });
+  const finishNow = (outcome: ItemOutcome, before?: (tx: Tx) => Promise<unknown>) =>
+    sql.begin(async (tx) => {
+      const run = await lockRun(tx, p.runId);
+      await before?.(tx);
+      await finishItem(tx, run, plan, p, outcome);
+    });
+  if (row.runStatus === "canceled" || row.runStatus === "failed") {
+    await finishNow({ status: "canceled" });
     return null;
   }
   const node = plan.nodes[p.nodeId];
   const def = deps.registry.get(node.type);
   if (!def) {
-    await finishItem(tx, run, plan, p, { status: "failed", error: { code: "UNKNOWN_NODE_TYPE", message: `this worker does not know node type "${node.type}"` } });
+    await finishNow({ status: "failed", error: { code: "UNKNOWN_NODE_TYPE", message: `this worker does not know node type "${node.type}"` } });
     return null;
   }
   const config = { ...node.config, ...(row.patch ?? {}) };
   const chain = (def.fallbacks ? def.fallbacks(config as never) : [config]) as Record<string, unknown>[];
   const stage = Math.min(row.stage, chain.length - 1);
-  const stageConfig = chain[stage] as Record<string, unknown>;
+  const stageConfig = chain[stage];
   const inputs = row.inputs ?? {};
 
   const cacheKey = node.cacheable ? cacheKeyOf(node.type, node.version, config, inputs) : null;
   if (cacheKey) {
-    const [hit] = await tx<{ output: Record<string, unknown> }[]>`
-      update cache_entries set hits = hits + 1 where key = ${cacheKey} returning output`;
+    const [hit] = await sql<{ output: Record<string, unknown> }[]>`select output from cache_entries where key = ${cacheKey}`;
     if (hit) {
-      await tx`update node_runs set cache_key = ${cacheKey}, started_at = coalesce(started_at, now()) where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item}`;
-      await finishItem(tx, run, plan, p, { status: "cached", output: hit.output });
+      await finishNow({ status: "cached", output: hit.output }, async (tx) => {
+        await tx`update cache_entries set hits = hits + 1 where key = ${cacheKey}`;
+        await tx`update node_runs set cache_key = ${cacheKey}, started_at = coalesce(started_at, now())
+                 where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item}`;
+      });
       return null;
     }
   }
 
   const paid = def.paid ? def.paid(stageConfig as never) : false;
   const reserve = paid ? def.estimate(stageConfig as never).usd : 0;
-  if (paid && run.budgetUsd !== null) {
-    const [{ reserved }] = await tx<{ reserved: number }[]>`
-      select coalesce(sum(reserved_usd), 0)::float8 as reserved from node_runs where run_id = ${p.runId} and status = 'running'`;
-    if (run.costUsd + reserved + reserve > run.budgetUsd + 1e-9) {
-      const error: RunError = {
-        code: "BUDGET_EXCEEDED",
-        message: `node "${p.nodeId}" would cost about $${reserve.toFixed(4)}; spent $${run.costUsd.toFixed(4)} + running $${reserved.toFixed(4)} of a $${run.budgetUsd.toFixed(4)} budget`,
-        details: { budgetUsd: run.budgetUsd, spentUsd: run.costUsd, reservedUsd: reserved, estimateUsd: reserve },
-      };
-      // Halt first (so the run's error is the budget, not "a node failed"), then mark this item as the one that hit it.
-      await haltRun(tx, p.runId, "failed", error);
-      await tx`update node_runs set status = 'failed', error = ${toJsonb(error)}::jsonb where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item}`;
-      await tx`update run_nodes set status = 'failed' where run_id = ${p.runId} and node_id = ${p.nodeId}`;
-      await publishNode(tx, p.runId, p.nodeId, p.item, "failed");
-      return null;
-    }
+  const provider = (stageConfig.provider as string | undefined) ?? null;
+  let attempt: number | null;
+  let runRow: RunRow;
+  if ((paid && row.budgetUsd !== null) || row.runStatus !== "running") {
+    // Budget checks (and waking a waiting run) need the run lock: spent + reserved + this must fit.
+    const r = await sql.begin(async (tx) => {
+      const run = await lockRun(tx, p.runId);
+      if (run.status === "canceled" || run.status === "failed") {
+        await finishItem(tx, run, plan, p, { status: "canceled" });
+        return { run, attempt: null };
+      }
+      if (paid && run.budgetUsd !== null) {
+        const [{ reserved }] = await tx<{ reserved: number }[]>`
+          select coalesce(sum(reserved_usd), 0)::float8 as reserved from node_runs where run_id = ${p.runId} and status = 'running'`;
+        if (run.costUsd + reserved + reserve > run.budgetUsd + 1e-9) {
+          await haltOnBudget(tx, p, { budgetUsd: run.budgetUsd, spentUsd: run.costUsd, reservedUsd: reserved, estimateUsd: reserve });
+          return { run, attempt: null };
+        }
+      }
+      const attempt = await markRunning(tx, p, { reserve, cacheKey, provider });
+      if (attempt !== null && run.status !== "running") await settleRun(tx, p.runId);
+      return { run, attempt };
+    });
+    attempt = r.attempt;
+    runRow = r.run;
+  } else {
+    attempt = await markRunning(sql, p, { reserve, cacheKey, provider });
+    runRow = { id: p.runId, status: "running", concurrency: row.concurrency };
   }
-  const [claimed] = await tx<{ attempts: number }[]>`
-    update node_runs set status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now()),
-      reserved_usd = ${reserve}, cache_key = ${cacheKey}, provider = ${(stageConfig.provider as string) ?? null}, error = null
-    where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item}
-    returning attempts`;
-  if (run.status !== "running") await settleRun(tx, p.runId);
-  await publishNode(tx, p.runId, p.nodeId, p.item, "running");
-  return { run, plan, node, def, config, chain, stage, attempt: claimed.attempts, inputs, cacheKey };
+  if (attempt === null) return null;
+  return { run: runRow, plan, node, def, config, chain, stage, attempt, inputs, cacheKey };
+}
+
+/**
+ * queued -> running in one guarded statement that also publishes the event. Returns the attempt
+ * number, or null when the item was meanwhile canceled/finished (the guard matched nothing).
+ */
+async function markRunning(q: Queryable, p: NodeJobPayload, o: { reserve: number; cacheKey: string | null; provider: string | null }): Promise<number | null> {
+  const [r] = await q<{ attempts: number }[]>`
+    with claimed as (
+      update node_runs set status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now()),
+        reserved_usd = ${o.reserve}, cache_key = ${o.cacheKey}, provider = ${o.provider}, error = null
+      where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item} and status in ('queued', 'running')
+        and (select status from runs where id = ${p.runId}) in ('running', 'waiting')
+      returning *
+    )
+    select attempts, pg_notify(${EVENTS_CHANNEL}, json_build_object(
+      'kind', 'node', 'runId', run_id, 'nodeId', node_id, 'item', item, 'status', status, 'progress', progress,
+      'attempts', attempts, 'costUsd', cost_usd, 'durationMs', duration_ms, 'at', now())::text)
+    from claimed`;
+  return r ? r.attempts : null;
+}
+
+async function haltOnBudget(tx: Tx, p: NodeJobPayload, d: { budgetUsd: number; spentUsd: number; reservedUsd: number; estimateUsd: number }): Promise<void> {
+  const error: RunError = {
+    code: "BUDGET_EXCEEDED",
+    message: `node "${p.nodeId}" would cost about $${d.estimateUsd.toFixed(4)}; spent $${d.spentUsd.toFixed(4)} + running $${d.reservedUsd.toFixed(4)} of a $${d.budgetUsd.toFixed(4)} budget`,
+    details: d,
+  };
+  // Halt first (so the run's error is the budget, not "a node failed"), then mark this item as the one that hit it.
+  await haltRun(tx, p.runId, "failed", error);
+  await tx`update node_runs set status = 'failed', error = ${toJsonb(error)}::jsonb where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item}`;
+  await tx`update run_nodes set status = 'failed' where run_id = ${p.runId} and node_id = ${p.nodeId}`;
+  await publishNode(tx, p.runId, p.nodeId, p.item);
 }
 
 async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Promise<void> {
@@ -225,11 +288,13 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
     }
     if (failure === undefined) {
       const output = result as NodeOutputs;
-      if (claim.cacheKey) {
-        await tx`insert into cache_entries (key, node_type, output, cost_usd) values (${claim.cacheKey}, ${claim.node.type}, ${toJsonb(output)}::jsonb, ${cost.costUsd})
-                 on conflict (key) do nothing`;
-      }
-      await finishItem(tx, run, claim.plan, key, { status: "succeeded", output }, cost);
+      await Promise.all([
+        claim.cacheKey
+          ? tx`insert into cache_entries (key, node_type, output, cost_usd) values (${claim.cacheKey}, ${claim.node.type}, ${toJsonb(output)}::jsonb, ${cost.costUsd})
+               on conflict (key) do nothing`
+          : null,
+        finishItem(tx, run, claim.plan, key, { status: "succeeded", output }, cost),
+      ]);
       return;
     }
     const error = describeError(failure, secrets.redact);

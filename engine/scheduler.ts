@@ -9,7 +9,7 @@ import type { Tx } from "../db/index.js";
 import { toJsonb } from "../db/index.js";
 import type { CostItem, NodeRunStatus, RunError, RunStatus } from "../schemas/index.js";
 import type { Plan } from "./compile.js";
-import { publish, nowIso } from "./events.js";
+import { EVENTS_CHANNEL, publish, nowIso } from "./events.js";
 import { FanOutError, gatherOutputs, planItems } from "./fanout.js";
 import { enqueueNodeJobs, queueNameOf, removeNodeJobs } from "./jobs.js";
 
@@ -35,7 +35,7 @@ export interface RunRow {
 export async function lockRun(tx: Tx, runId: string): Promise<RunRow & { budgetUsd: number | null; costUsd: number }> {
   const [run] = await tx<(RunRow & { budgetUsd: number | null; costUsd: number })[]>`
     select id, status, budget_usd as "budgetUsd", cost_usd as "costUsd",
-           (document->'settings'->>'concurrency')::int as concurrency
+           nullif(concurrency, 0) as concurrency
     from runs where id = ${runId} for update`;
   if (!run) throw new Error(`run ${runId} does not exist`);
   return run;
@@ -56,7 +56,8 @@ export async function startRun(tx: Tx, runId: string, plan: Plan): Promise<void>
 }
 
 /** All upstream nodes are done: split the node into items and enqueue them (or skip it). */
-export async function expandNode(tx: Tx, run: RunRow, plan: Plan, nodeId: string): Promise<void> {
+/** Returns true when items were queued (the run has work in flight). */
+export async function expandNode(tx: Tx, run: RunRow, plan: Plan, nodeId: string): Promise<boolean> {
   const node = plan.nodes[nodeId];
   const upstream = node.deps.length
     ? await tx<{ nodeId: string; status: string; output: Record<string, unknown> | null }[]>`
@@ -64,13 +65,13 @@ export async function expandNode(tx: Tx, run: RunRow, plan: Plan, nodeId: string
     : [];
   if (run.status === "canceled" || run.status === "failed") {
     await closeNode(tx, run, plan, nodeId, "canceled", []);
-    return;
+    return false;
   }
   const blocked = upstream.find((u) => u.status === "failed" || u.status === "skipped" || u.status === "canceled");
   if (blocked) {
     const why: RunError = { code: "UPSTREAM_NOT_COMPLETED", message: `skipped because "${blocked.nodeId}" ${blocked.status === "failed" ? "failed" : `was ${blocked.status}`}` };
     await closeNode(tx, run, plan, nodeId, "skipped", [{ item: "", status: "skipped", error: why }]);
-    return;
+    return false;
   }
   let items;
   try {
@@ -79,24 +80,37 @@ export async function expandNode(tx: Tx, run: RunRow, plan: Plan, nodeId: string
     if (!(err instanceof FanOutError)) throw err;
     const error: RunError = { code: "FAN_OUT_MISMATCH", message: err.message, details: { port: err.port } };
     await closeNode(tx, run, plan, nodeId, "failed", [{ item: "", status: "failed", error }]);
-    return;
+    return false;
   }
   const rows = items.map((it) => ({ item: it.item, status: it.skipped ? "skipped" : "queued", inputs: it.skipped ? null : it.inputs }));
+  // Insert the items and publish each one's event in the same statement.
   for (let i = 0; i < rows.length; i += 500) {
-    await tx`insert into node_runs (run_id, node_id, item, status, inputs, queued_at, finished_at)
-             select ${run.id}, ${nodeId}, r.item, r.status, r.inputs, now(), case when r.status = 'skipped' then now() end
-             from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + 500))}::jsonb) as r(item text, status text, inputs jsonb)`;
+    await tx`
+      with ins as (
+        insert into node_runs (run_id, node_id, item, status, inputs, queued_at, finished_at)
+        select ${run.id}, ${nodeId}, r.item, r.status, r.inputs, now(), case when r.status = 'skipped' then now() end
+        from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + 500))}::jsonb) as r(item text, status text, inputs jsonb)
+        returning *
+      )
+      select pg_notify(${EVENTS_CHANNEL}, json_build_object(
+        'kind', 'node', 'runId', run_id, 'nodeId', node_id, 'item', item, 'status', status, 'progress', progress,
+        'attempts', attempts, 'costUsd', cost_usd, 'durationMs', duration_ms, 'at', now())::text) from ins`;
   }
   const skipped = items.filter((i) => i.skipped).length;
-  await tx`update run_nodes set status = 'running', items_total = ${items.length}, items_done = ${skipped}
-           where run_id = ${run.id} and node_id = ${nodeId}`;
   const queued = items.filter((i) => !i.skipped);
-  await enqueueNodeJobs(
-    tx,
-    queued.map((it, slot) => ({ runId: run.id, nodeId, item: it.item, queueName: queueNameOf(run.id, run.concurrency, slot) })),
-  );
-  for (const it of items) await publishNode(tx, run.id, nodeId, it.item, it.skipped ? "skipped" : "queued");
-  if (queued.length === 0) await finalizeNode(tx, run, plan, nodeId);
+  await Promise.all([
+    tx`update run_nodes set status = 'running', items_total = ${items.length}, items_done = ${skipped}
+       where run_id = ${run.id} and node_id = ${nodeId}`,
+    enqueueNodeJobs(
+      tx,
+      queued.map((it, slot) => ({ runId: run.id, nodeId, item: it.item, queueName: queueNameOf(run.id, run.concurrency, slot) })),
+    ),
+  ]);
+  if (queued.length === 0) {
+    await finalizeNode(tx, run, plan, nodeId);
+    return false;
+  }
+  return true;
 }
 
 /** Close a node without running it (skipped/canceled/failed before any item ran). */
@@ -134,37 +148,48 @@ export async function finishItem(
   const output = outcome.status === "succeeded" || outcome.status === "cached" ? outcome.output : null;
   const error = "error" in outcome ? (outcome.error ?? null) : null;
   const [row] = await tx<{ durationMs: number | null }[]>`
-    update node_runs set
-      status = ${outcome.status},
-      output = ${toJsonb(output)}::jsonb,
-      error = ${toJsonb(error)}::jsonb,
-      cost_usd = cost_usd + ${cost.costUsd},
-      cost_breakdown = cost_breakdown || ${JSON.stringify(cost.costBreakdown)}::jsonb,
-      reserved_usd = 0,
-      progress = case when ${outcome.status} in ('succeeded', 'cached') then 1 else progress end,
-      finished_at = now(),
-      duration_ms = (extract(epoch from now() - coalesce(started_at, queued_at, now())) * 1000)::bigint
-    where run_id = ${run.id} and node_id = ${key.nodeId} and item = ${key.item} and status not in ${tx(TERMINAL)}
-    returning duration_ms as "durationMs"`;
+    with u as (
+      update node_runs set
+        status = ${outcome.status},
+        output = ${toJsonb(output)}::jsonb,
+        error = ${toJsonb(error)}::jsonb,
+        cost_usd = cost_usd + ${cost.costUsd},
+        cost_breakdown = cost_breakdown || ${JSON.stringify(cost.costBreakdown)}::jsonb,
+        reserved_usd = 0,
+        progress = case when ${outcome.status} in ('succeeded', 'cached') then 1 else progress end,
+        finished_at = now(),
+        duration_ms = (extract(epoch from now() - coalesce(started_at, queued_at, now())) * 1000)::bigint
+      where run_id = ${run.id} and node_id = ${key.nodeId} and item = ${key.item} and status not in ${tx(TERMINAL)}
+      returning *
+    )
+    select duration_ms as "durationMs", pg_notify(${EVENTS_CHANNEL}, json_build_object(
+        'kind', 'node', 'runId', run_id, 'nodeId', node_id, 'item', item, 'status', status, 'progress', progress,
+        'attempts', attempts, 'costUsd', cost_usd, 'durationMs', duration_ms, 'at', now())::text) from u`;
   if (!row) return false;
-  if (cost.costUsd > 0) await tx`update runs set cost_usd = cost_usd + ${cost.costUsd} where id = ${run.id}`;
-  await publishNode(tx, run.id, key.nodeId, key.item, outcome.status);
-  const [node] = await tx<{ status: string; itemsDone: number; itemsTotal: number }[]>`
-    update run_nodes set items_done = items_done + 1
-    where run_id = ${run.id} and node_id = ${key.nodeId}
-    returning status, items_done as "itemsDone", items_total as "itemsTotal"`;
+  const [[node]] = await Promise.all([
+    tx<{ status: string; itemsDone: number; itemsTotal: number }[]>`
+      update run_nodes set items_done = items_done + 1
+      where run_id = ${run.id} and node_id = ${key.nodeId}
+      returning status, items_done as "itemsDone", items_total as "itemsTotal"`,
+    cost.costUsd > 0 ? tx`update runs set cost_usd = cost_usd + ${cost.costUsd} where id = ${run.id}` : null,
+  ]);
   // A node closed by cancel/halt has nothing left to release.
   if (node && !TERMINAL.includes(node.status) && node.itemsDone >= node.itemsTotal) {
-    await finalizeNode(tx, run, plan, key.nodeId);
+    // An unmapped node's only item is this one: no need to read it back.
+    const only = plan.nodes[key.nodeId].mapDepth === 0 && node.itemsTotal === 1 ? { item: key.item, status: outcome.status, output } : undefined;
+    await finalizeNode(tx, run, plan, key.nodeId, only);
   }
   return true;
 }
 
 /** Every item has ended: gather outputs, decide the node's status and release its dependents. */
-export async function finalizeNode(tx: Tx, run: RunRow, plan: Plan, nodeId: string): Promise<void> {
+type ItemState = { item: string; status: NodeRunStatus; output: Record<string, unknown> | null };
+
+export async function finalizeNode(tx: Tx, run: RunRow, plan: Plan, nodeId: string, only?: ItemState): Promise<void> {
   const node = plan.nodes[nodeId];
-  const items = await tx<{ item: string; status: NodeRunStatus; output: Record<string, unknown> | null }[]>`
-    select item, status, output from node_runs where run_id = ${run.id} and node_id = ${nodeId} order by id`;
+  const items = only
+    ? [only]
+    : await tx<ItemState[]>`select item, status, output from node_runs where run_id = ${run.id} and node_id = ${nodeId} order by id`;
   const statuses = new Set(items.map((i) => i.status));
   const status: NodeRunStatus = statuses.has("failed")
     ? "failed"
@@ -179,22 +204,32 @@ export async function finalizeNode(tx: Tx, run: RunRow, plan: Plan, nodeId: stri
     node,
     items.map((i) => ({ item: i.item, output: i.output, ok: i.status === "succeeded" || i.status === "cached" })),
   );
-  await tx`update run_nodes set status = ${status}, output = ${toJsonb(output)}::jsonb where run_id = ${run.id} and node_id = ${nodeId}`;
-  await releaseDependents(tx, run, plan, nodeId);
+  await releaseDependents(tx, run, plan, nodeId, tx`update run_nodes set status = ${status}, output = ${toJsonb(output)}::jsonb where run_id = ${run.id} and node_id = ${nodeId}`);
 }
 
-async function releaseDependents(tx: Tx, run: RunRow, plan: Plan, nodeId: string): Promise<void> {
+/**
+ * Count the node off in each dependent, expanding those that became ready. `alongside` is a
+ * statement of the caller's that may run in the same round trip (pipelined).
+ */
+async function releaseDependents(tx: Tx, run: RunRow, plan: Plan, nodeId: string, alongside?: Promise<unknown>): Promise<void> {
   const dependents = plan.nodes[nodeId].dependents;
+  let queuedWork = false;
   if (dependents.length > 0) {
-    const ready = await tx<{ nodeId: string }[]>`
-      update run_nodes set pending_deps = pending_deps - 1
-      where run_id = ${run.id} and node_id in ${tx(dependents)} and status = 'pending'
-      returning node_id as "nodeId", pending_deps as "pendingDeps"`;
-    for (const r of ready as unknown as { nodeId: string; pendingDeps: number }[]) {
-      if (r.pendingDeps === 0) await expandNode(tx, run, plan, r.nodeId);
+    const [ready] = await Promise.all([
+      tx<{ nodeId: string; pendingDeps: number }[]>`
+        update run_nodes set pending_deps = pending_deps - 1
+        where run_id = ${run.id} and node_id in ${tx(dependents)} and status = 'pending'
+        returning node_id as "nodeId", pending_deps as "pendingDeps"`,
+      alongside,
+    ]);
+    for (const r of ready) {
+      if (r.pendingDeps === 0 && (await expandNode(tx, run, plan, r.nodeId))) queuedWork = true;
     }
+  } else {
+    await alongside;
   }
-  await settleRun(tx, run.id);
+  // With new work queued the run can be neither finished nor only waiting: nothing to settle.
+  if (!queuedWork) await settleRun(tx, run.id);
 }
 
 /** Derive the run's status from its nodes, and publish it when it changes. */
@@ -233,7 +268,7 @@ export async function haltRun(tx: Tx, runId: string, status: "canceled" | "faile
     returning node_id as "nodeId", item`;
   await removeNodeJobs(tx, dropped.map((d) => ({ runId, nodeId: d.nodeId, item: d.item })));
   await tx`update run_nodes set status = 'canceled' where run_id = ${runId} and status not in ${tx(TERMINAL)}`;
-  for (const d of dropped) await publishNode(tx, runId, d.nodeId, d.item, "canceled");
+  for (const nodeId of new Set(dropped.map((d) => d.nodeId))) await publishNode(tx, runId, nodeId, null);
   await publish(tx, { kind: "run", runId, status, costUsd: run.costUsd, at: nowIso() });
   return true;
 }
@@ -276,20 +311,20 @@ export async function resetFrom(tx: Tx, plan: Plan, runId: string, roots: string
   }
 }
 
-export async function publishNode(tx: Tx, runId: string, nodeId: string, item: string, status: NodeRunStatus): Promise<void> {
-  const [r] = await tx<{ progress: number; attempts: number; costUsd: number; durationMs: number | null }[]>`
-    select progress, attempts, cost_usd as "costUsd", duration_ms as "durationMs"
-    from node_runs where run_id = ${runId} and node_id = ${nodeId} and item = ${item}`;
-  await publish(tx, {
-    kind: "node",
-    runId,
-    nodeId,
-    item,
-    status,
-    progress: r?.progress ?? 0,
-    attempts: r?.attempts ?? 0,
-    costUsd: r?.costUsd ?? 0,
-    durationMs: r?.durationMs ?? null,
-    at: nowIso(),
-  });
+/**
+ * Publish the current state of node items (all of a node's items when `items` is omitted) in one
+ * statement: the event is built from the row itself, so it always matches what was committed.
+ * `status` overrides the row (for a node reset to pending, whose rows are gone).
+ */
+export async function publishNode(tx: Tx, runId: string, nodeId: string, item: string | null, status?: NodeRunStatus): Promise<void> {
+  if (status === "pending") {
+    await publish(tx, { kind: "node", runId, nodeId, item: item ?? "", status, progress: 0, attempts: 0, costUsd: 0, durationMs: null, at: nowIso() });
+    return;
+  }
+  await tx`
+    select pg_notify(${EVENTS_CHANNEL}, json_build_object(
+      'kind', 'node', 'runId', run_id, 'nodeId', node_id, 'item', item, 'status', status, 'progress', progress,
+      'attempts', attempts, 'costUsd', cost_usd, 'durationMs', duration_ms, 'at', now())::text)
+    from node_runs
+    where run_id = ${runId} and node_id = ${nodeId} and (${item}::text is null or item = ${item}::text)`;
 }

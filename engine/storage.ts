@@ -124,7 +124,10 @@ export function createMediaStorage(opts: MediaStorageOptions): WorkerMediaStorag
     },
     path: blobPath,
     read: (hash) => readFile(blobPath(hash)),
-    tempDir: () => mkdtemp(path.join(tempRoot, "genjed-node-")),
+    async tempDir() {
+      await mkdir(tempRoot, { recursive: true });
+      return mkdtemp(path.join(tempRoot, "genjed-node-"));
+    },
     async describe(hash) {
       if (!HASH_RE.test(hash)) return undefined;
       const rows = await sql<{ hash: string; mime: string; size: number; meta: Record<string, unknown> }[]>`

@@ -14,12 +14,12 @@ export function graph(nodes: N[], edges: E[] = [], settings?: GraphDocumentInput
   };
 }
 
-/** A chain of `n` step nodes: const -> step -> step ... */
-export function chain(n: number): GraphDocumentInput {
+/** A chain of `n` nodes: const -> step -> step ... (or -> pass -> pass, the no-op). */
+export function chain(n: number, type: "test.step" | "test.pass" = "test.step"): GraphDocumentInput {
   const nodes: N[] = [{ id: "n0", type: "test.const", config: { value: 0 } }];
   const edges: E[] = [];
   for (let i = 1; i < n; i++) {
-    nodes.push({ id: `n${i}`, type: "test.step", config: { add: 1 } });
+    nodes.push({ id: `n${i}`, type, config: type === "test.step" ? { add: 1 } : { salt: i } });
     edges.push([`n${i - 1}`, "out", `n${i}`, "in"]);
   }
   return graph(nodes, edges);

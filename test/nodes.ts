@@ -82,6 +82,22 @@ export const stepNode = defineNode({
   },
 });
 
+/** Does nothing but pass its input on: the per-step floor of the engine (benchmarks). */
+export const passNode = defineNode({
+  type: "test.pass",
+  version: 1,
+  title: "Pass",
+  category: "test",
+  description: "Passes its input on unchanged",
+  inputs: [{ name: "in", type: "json", required: false }],
+  outputs: [{ name: "out", type: "json" }],
+  config: z.object({ salt: z.unknown().optional() }),
+  estimate: () => ({ usd: 0, seconds: 0 }),
+  async run(inputs) {
+    return { out: inputs.in ?? null };
+  },
+});
+
 /** Joins a list input (gathering). */
 export const collectNode = defineNode({
   type: "test.collect",
@@ -129,4 +145,4 @@ export const waitNode = defineNode({
   },
 });
 
-export const testRegistry = () => new NodeRegistry([constNode, listNode, stepNode, collectNode, typedNode, waitNode]);
+export const testRegistry = () => new NodeRegistry([constNode, listNode, stepNode, passNode, collectNode, typedNode, waitNode]);

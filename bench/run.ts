@@ -1,0 +1,49 @@
+/**
+ * `npm run bench`: every benchmark against a real embedded PostgreSQL in a temp GENJED_HOME.
+ * Prints one table of measured numbers; README quotes them.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { connectDatabase, migrate, startEmbeddedPostgres } from "../db/index.js";
+import { benchEngine } from "./engine.js";
+
+type Bench = { name: string; run: (ctx: { url: string; home: string }) => Promise<Record<string, number | string>> };
+
+async function main() {
+  const only = process.argv[2];
+  const home = await mkdtemp(path.join(os.tmpdir(), "genjed-bench-"));
+  const pg = process.env.DATABASE_URL ? null : await startEmbeddedPostgres(path.join(home, "pg"));
+  const url = process.env.DATABASE_URL ?? pg!.url;
+  const database = connectDatabase(url, { max: 20 });
+  await migrate(database);
+  const benches: Bench[] = [{ name: "engine", run: ({ home }) => benchEngine(database, home) }];
+  for (const extra of await optionalBenches()) benches.push(extra);
+  const results: [string, string, number | string][] = [];
+  try {
+    for (const b of benches) {
+      if (only && b.name !== only) continue;
+      process.stderr.write(`running ${b.name} ...\n`);
+      const r = await b.run({ url, home });
+      for (const [k, v] of Object.entries(r)) results.push([b.name, k, v]);
+    }
+  } finally {
+    await database.close();
+    await pg?.stop();
+    await rm(home, { recursive: true, force: true });
+  }
+  const width = Math.max(...results.map(([, k]) => k.length));
+  console.log(`\nGenjed Studio benchmarks (${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "cpu"}, node ${process.version})\n`);
+  for (const [b, k, v] of results) console.log(`${b.padEnd(10)} ${k.padEnd(width)}  ${v}`);
+}
+
+/** Benchmarks owned by other areas (media, editor) register here. */
+async function optionalBenches(): Promise<Bench[]> {
+  const out: Bench[] = [];
+  return out;
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
