@@ -13,6 +13,8 @@ export function parsePort<T extends z.ZodType>(schema: T, value: unknown, port: 
 /** A media input of the expected kind (an image port fed a video is a wiring mistake worth naming). */
 export function parseMedia(value: unknown, port: string, kind: MediaRef["kind"]): MediaRef {
   const ref = parsePort(MediaRefSchema, value, port);
-  if (ref.kind !== kind) throw new PermanentNodeError(`input ${port}: expected ${kind === "image" ? "an" : "a"} ${kind}, got a ${ref.kind} (${ref.mime})`, "NODE_INPUT_INVALID", { port });
+  if (ref.kind !== kind) throw new PermanentNodeError(`input ${port}: expected ${article(kind)} ${kind}, got ${article(ref.kind)} ${ref.kind} (${ref.mime})`, "NODE_INPUT_INVALID", { port });
   return ref;
 }
+
+const article = (word: string) => (/^[aeiou]/.test(word) ? "an" : "a");

@@ -77,9 +77,12 @@ export function runFfmpeg(args: string[], opts: RunFfmpegOptions = {}): Promise<
   });
 }
 
+/** The line that explains a failure: the first error-ish line, not ffmpeg's generic "Conversion failed!". */
 function lastErrorLine(stderr: string): string {
-  const lines = stderr.trim().split("\n").filter((l) => l.trim() && !l.startsWith("  "));
-  return lines.slice(-1)[0] ?? "no output";
+  const lines = stderr.trim().split("\n").map((l) => l.trim()).filter(Boolean);
+  const generic = /^(Conversion failed!|Error reinitializing filters!|Failed to inject frame)/;
+  const explaining = lines.find((l) => /error|invalid|no such|not found|unable|cannot|failed/i.test(l) && !generic.test(l));
+  return explaining ?? lines.slice(-1)[0] ?? "no output";
 }
 
 function abortError(signal: AbortSignal): Error {

@@ -11,7 +11,7 @@ export interface LoudnessStats {
 
 /** EBU R128 integrated loudness of a file's audio (LUFS), measured with ffmpeg's ebur128 filter. */
 export async function measureIntegratedLoudness(file: string): Promise<number> {
-  const log = await runFfmpeg(["-i", file, "-map", "0:a:0", "-af", "ebur128=framelog=quiet", "-f", "null", "-"]);
+  const log = await runFfmpeg(["-i", file, "-map", "0:a:0", "-af", "ebur128=framelog=verbose", "-f", "null", "-"]);
   // The summary at the end: "Integrated loudness:\n    I:         -14.1 LUFS"
   const summary = log.slice(log.lastIndexOf("Integrated loudness:"));
   const m = /I:\s+(-?[\d.]+|-inf)\s+LUFS/.exec(summary);

@@ -1,0 +1,26 @@
+/**
+ * The product registry: every finished node type. A node that is not done is not listed here.
+ */
+import { assetSource } from "./asset-source.js";
+import { imageGenerate } from "./image-generate.js";
+import { promptParse } from "./prompt-parse.js";
+import { NodeRegistry } from "./registry.js";
+import { speechSynthesize } from "./speech-synthesize.js";
+import type { NodeDefinition } from "./types.js";
+import { videoComposite } from "./video-composite.js";
+import { videoFromImage } from "./video-from-image.js";
+
+export const productNodes: NodeDefinition<any>[] = [
+  assetSource,
+  promptParse,
+  imageGenerate,
+  videoFromImage,
+  speechSynthesize,
+  videoComposite,
+];
+
+export function createProductRegistry(): NodeRegistry {
+  return new NodeRegistry(productNodes);
+}
+
+export const productRegistry = createProductRegistry();
