@@ -195,6 +195,25 @@ describe("compile", () => {
     expect(ok.ok).toBe(true);
   });
 
+  it("refuses to map over a list arriving on a port that also joins other connections", () => {
+    const errors = errorsOf(
+      graph(
+        [
+          { id: "l", type: "test.list" },
+          { id: "m", type: "test.list" },
+          { id: "r", type: "test.repeat" },
+          { id: "c", type: "test.collect" },
+        ],
+        [
+          ["l", "items", "r", "in"],
+          ["r", "items", "c", "items"],
+          ["m", "items", "c", "items"],
+        ],
+      ),
+    );
+    expect(errors).toEqual([expect.objectContaining({ code: "INCOMPATIBLE_FAN_IN", nodeId: "c", port: "items" })]);
+  });
+
   it("returns every error at once", () => {
     const errors = errorsOf(
       graph([

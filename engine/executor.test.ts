@@ -58,6 +58,51 @@ describe("executor", () => {
     expect(await nodeOutput(engine, run.id, "c")).toEqual({ out: Array.from({ length: 100 }, (_, i) => 1000 + i) });
   });
 
+  it("maps over nested lists and gathers a list of lists, each inner list to one item of a list port", async () => {
+    const run = await engine.run(
+      graph(
+        [
+          { id: "l", type: "test.list", config: { count: 3 } },
+          { id: "r", type: "test.repeat", config: { times: 2 } },
+          { id: "s", type: "test.step", config: { tag: "v" } },
+          { id: "c", type: "test.collect" },
+        ],
+        [
+          ["l", "items", "r", "in"],
+          ["r", "items", "s", "in"],
+          ["s", "out", "c", "items"],
+        ],
+      ),
+    );
+    expect(run.status).toBe("succeeded");
+    expect(run.nodes.filter((n) => n.nodeId === "s").map((n) => n.item)).toEqual(["0.0", "0.1", "1.0", "1.1", "2.0", "2.1"]);
+    // collect takes a list: mapped once per outer item, each given its inner list.
+    expect(run.nodes.filter((n) => n.nodeId === "c").map((n) => n.item)).toEqual(["0", "1", "2"]);
+    const out = (await nodeOutput(engine, run.id, "c"))!.out as unknown[];
+    expect(out).toHaveLength(3);
+    expect(out[2]).toEqual([
+      { tag: "v", value: { value: 2, copy: 0 }, via: "primary" },
+      { tag: "v", value: { value: 2, copy: 1 }, via: "primary" },
+    ]);
+  });
+
+  it("never runs more items of a run at once than settings.concurrency", async () => {
+    const run = await engine.run(
+      graph(
+        [
+          { id: "l", type: "test.list", config: { count: 6 } },
+          { id: "s", type: "test.step", config: { delayMs: 150, add: 7 } },
+        ],
+        [["l", "items", "s", "in"]],
+        { concurrency: 2 },
+      ),
+    );
+    expect(run.status).toBe("succeeded");
+    const spans = run.nodes.filter((n) => n.nodeId === "s").map((n) => [Date.parse(n.startedAt!), Date.parse(n.finishedAt!)]);
+    const maxOverlap = Math.max(...spans.map(([start]) => spans.filter(([s2, e2]) => s2 <= start && start < e2).length));
+    expect(maxOverlap).toBe(2);
+  });
+
   it("retries with backoff, then moves down the fallback chain", async () => {
     const run = await engine.run(
       graph([

@@ -25,6 +25,7 @@ import { enqueueNodeJobs, queueNameOf, type NodeJobPayload } from "./jobs.js";
 import { loadPlan } from "./plan-cache.js";
 import { finishItem, haltRun, lockRun, publishNode, settleRun, type ItemOutcome, type RunRow } from "./scheduler.js";
 import { trackingSecrets } from "./secrets.js";
+import type { ProviderLimits } from "./limits.js";
 
 export type { ProviderFactory };
 
@@ -36,6 +37,7 @@ export interface ExecutorDeps {
   /** Secrets for a run (workspace secrets, then the environment). */
   secretsFor: (runId: string) => SecretReader | Promise<SecretReader>;
   aborts: AbortRegistry;
+  limits: ProviderLimits;
 }
 
 interface Claim {
@@ -258,7 +260,12 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
   let result: NodeOutputs | ReturnType<NodeContext["suspend"]> | undefined;
   let failure: unknown;
   try {
-    result = await claim.def.run(claim.inputs, stageConfig as never, ctx);
+    const release = await deps.limits.acquire((stageConfig.provider as string | undefined) ?? null, abort.signal);
+    try {
+      result = await claim.def.run(claim.inputs, stageConfig as never, ctx);
+    } finally {
+      release();
+    }
     if (!isSuspension(result)) checkOutputs(claim.node, claim.def, result);
   } catch (err) {
     failure = err;

@@ -16,6 +16,7 @@ import { RunEventHub } from "./events.js";
 import { createNodeTask, type ProviderFactory } from "./executor.js";
 import { NODE_TASK } from "./jobs.js";
 import { envSecrets } from "./secrets.js";
+import { ProviderLimits, providerLimitsFromEnv } from "./limits.js";
 
 export interface WorkerOptions {
   database: Database;
@@ -31,6 +32,8 @@ export interface WorkerOptions {
   pollIntervalMs?: number;
   /** Shared event hub (the server has one already); one is made when absent. */
   hub?: RunEventHub;
+  /** Calls at once per provider in this process, e.g. { replicate: 2 } (GENJED_PROVIDER_LIMITS). */
+  providerLimits?: Record<string, number>;
   /** Extra graphile-worker tasks (triggers, review deadlines...). */
   tasks?: Record<string, import("graphile-worker").Task>;
 }
@@ -96,6 +99,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
         providers: opts.providers,
         secretsFor: opts.secretsFor ?? (() => envSecrets),
         aborts,
+        limits: new ProviderLimits(opts.providerLimits ?? providerLimitsFromEnv()),
       }),
     },
   });

@@ -98,6 +98,23 @@ export const passNode = defineNode({
   },
 });
 
+/** One value in, a list out: mapped over a list, it makes a list of lists (nested fan-out). */
+export const repeatNode = defineNode({
+  type: "test.repeat",
+  version: 1,
+  title: "Repeat",
+  category: "test",
+  description: "Repeats its input `times` times",
+  inputs: [{ name: "in", type: "json" }],
+  outputs: [{ name: "items", type: "json", list: true }],
+  config: z.object({ times: z.number().int().min(0).default(2) }),
+  estimate: () => ({ usd: 0, seconds: 0 }),
+  listSizeHint: (c) => c.times,
+  async run(inputs, config) {
+    return { items: Array.from({ length: config.times }, (_, i) => ({ value: inputs.in, copy: i })) };
+  },
+});
+
 /** Joins a list input (gathering). */
 export const collectNode = defineNode({
   type: "test.collect",
@@ -145,4 +162,4 @@ export const waitNode = defineNode({
   },
 });
 
-export const testRegistry = () => new NodeRegistry([constNode, listNode, stepNode, passNode, collectNode, typedNode, waitNode]);
+export const testRegistry = () => new NodeRegistry([constNode, listNode, stepNode, passNode, repeatNode, collectNode, typedNode, waitNode]);
