@@ -22,8 +22,8 @@ function untilSignal(stop: () => Promise<void>): Promise<number> {
         },
       );
     };
-    process.once("SIGINT", () => onSignal("SIGINT"));
-    process.once("SIGTERM", () => onSignal("SIGTERM"));
+    process.on("SIGINT", () => onSignal("SIGINT"));
+    process.on("SIGTERM", () => onSignal("SIGTERM"));
   });
 }
 
