@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { EventEmitter } from "node:events";
+import pg from "pg";
 import { run, type Runner, type WorkerEvents } from "graphile-worker";
 import type { Database } from "../db/index.js";
 import { quietLogger } from "../db/index.js";
@@ -83,9 +84,12 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     workerIds.add(worker.workerId);
     void beat().catch(() => {});
   });
+  // Our own pool, so a dropped idle connection (database restart) is logged instead of crashing the process.
+  const pgPool = new pg.Pool({ connectionString: database.url, max: (opts.concurrency ?? 4) + 2 });
+  pgPool.on("error", (err) => console.error(`[worker] database connection lost: ${err.message}`));
   const runner: Runner = await run({
     events,
-    connectionString: database.url,
+    pgPool,
     concurrency: opts.concurrency ?? 4,
     noHandleSignals: true,
     pollInterval: opts.pollIntervalMs ?? 1000,
@@ -123,6 +127,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
       clearInterval(timer);
       unsubscribe();
       await runner.stop();
+      await pgPool.end().catch(() => {});
       await database.sql`delete from worker_heartbeats where process_id = ${processId}`.catch(() => {});
       if (ownHub) await hub.stop();
     },
