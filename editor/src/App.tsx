@@ -1,0 +1,54 @@
+import { Component, type ReactNode } from "react";
+import { ServerStatus } from "./components/ServerStatus.js";
+import { Toasts } from "./components/Toasts.js";
+import { useRoute } from "./lib/router.js";
+import { CostsPage } from "./pages/CostsPage.js";
+import { EditorPage } from "./pages/EditorPage.js";
+import { GraphListPage } from "./pages/GraphListPage.js";
+import { ReviewsPage } from "./pages/ReviewsPage.js";
+
+export function App() {
+  const route = useRoute();
+  return (
+    <>
+      <ServerStatus />
+      <ErrorBoundary key={route.page + ("graphId" in route ? route.graphId : "")}>
+        {route.page === "editor" ? (
+          <EditorPage graphId={route.graphId} />
+        ) : route.page === "reviews" ? (
+          <ReviewsPage />
+        ) : route.page === "costs" ? (
+          <CostsPage />
+        ) : (
+          <GraphListPage />
+        )}
+      </ErrorBoundary>
+      <Toasts />
+    </>
+  );
+}
+
+/** A bug in one page shows a message with a way out instead of a blank screen. */
+class ErrorBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
+  state = { error: null as Error | null };
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+  render() {
+    if (!this.state.error) return this.props.children;
+    return (
+      <div className="state state-error page-error" role="alert">
+        <div className="state-title">This page hit a problem</div>
+        <div className="state-text">{this.state.error.message}</div>
+        <div className="state-action">
+          <button className="btn" onClick={() => this.setState({ error: null })}>
+            Try again
+          </button>{" "}
+          <a className="btn btn-ghost" href="#/">
+            Back to graphs
+          </a>
+        </div>
+      </div>
+    );
+  }
+}
