@@ -4,6 +4,7 @@
 import { assetSource } from "./asset-source.js";
 import { imageGenerate } from "./image-generate.js";
 import { promptParse } from "./prompt-parse.js";
+import { qaGate } from "./qa-gate.js";
 import { NodeRegistry } from "./registry.js";
 import { speechSynthesize } from "./speech-synthesize.js";
 import type { NodeDefinition } from "./types.js";
@@ -17,6 +18,7 @@ export const productNodes: NodeDefinition<any>[] = [
   videoFromImage,
   speechSynthesize,
   videoComposite,
+  qaGate,
 ];
 
 export function createProductRegistry(): NodeRegistry {
