@@ -54,11 +54,15 @@ export async function runCommand(file: string, o: { json: boolean; budgetUsd?: n
   const { sql } = runtime.database;
   const tty = !o.json && process.stdout.isTTY;
   let runId = "";
+  const lastStatus = new Map<string, string>();
   try {
     const done = new Promise<void>((resolve) => {
       const off = runtime.deps.hub.subscribe((e: RunEvent) => {
         if (e.runId !== runId) return;
-        if (e.kind === "node" && !tty) {
+        // Progress ticks repeat the status: print only changes.
+        const key = `${e.kind === "node" ? `${e.nodeId}[${e.item}]` : ""}`;
+        if (e.kind === "node" && !tty && lastStatus.get(key) !== e.status) {
+          lastStatus.set(key, e.status);
           say(`${ICON[e.status] ?? "?"} ${e.nodeId}${e.item ? `[${e.item}]` : ""} ${e.status}${e.costUsd ? ` $${e.costUsd.toFixed(4)}` : ""}`);
         }
         if (e.kind === "run" && ["succeeded", "failed", "canceled", "waiting"].includes(e.status)) {
