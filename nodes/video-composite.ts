@@ -138,6 +138,7 @@ export const videoComposite = defineNode({
     );
 
     // --- soundtrack
+    const started = performance.now();
     const useMusic = config.music === "none" ? undefined : musicInput && config.music !== "synth" ? { file: ctx.storage.path(musicInput.hash) } : { synthSeed: consistencySeed(brand.name || "genjed") };
     const voiceFile = voice ? ctx.storage.path(voice.hash) : undefined;
     const audio = await renderAdAudio({
@@ -153,8 +154,9 @@ export const videoComposite = defineNode({
       signal: ctx.signal,
     });
     if (audio.voiceTempo > 1) ctx.log(`voice-over sped up ${audio.voiceTempo.toFixed(2)}x to fit${audio.voiceTrimmed ? ", and trimmed" : ""}`, "warn");
-    if (!audio.measured) ctx.log("the ad has no audible sound (no voice-over, music none): silent audio track", "warn");
+    if (audio.measuredLufs === undefined) ctx.log("the ad has no audible sound (no voice-over, music none): silent audio track", "warn");
     ctx.progress(0.1);
+    const audioDone = performance.now();
 
     // --- picture
     const headline = config.headline ?? texts.headline;
@@ -180,6 +182,7 @@ export const videoComposite = defineNode({
       headingFont: heading.file,
       bodyFont: body.file,
       audioFile: audio.file,
+      audioFilter: audio.normaliseFilter,
       logoFile: brand.logo ? ctx.storage.path(brand.logo.hash) : undefined,
       transitionSec: config.transitionSec,
       fit: config.fit,
@@ -195,6 +198,7 @@ export const videoComposite = defineNode({
       throw err;
     }
 
+    const renderDone = performance.now();
     const videos: MediaRef[] = [];
     for (const out of outputs) {
       videos.push(
@@ -206,7 +210,7 @@ export const videoComposite = defineNode({
               renderer: COMPOSITE_RENDERER,
               aspectRatio: out.aspectRatio,
               loudnessTargetLufs: config.loudnessLufs,
-              ...(audio.measured ? { mixLoudnessLufs: audio.measured.input_i } : {}),
+              ...(audio.measuredLufs !== undefined ? { mixLoudnessLufs: audio.measuredLufs } : {}),
               ...(useMusic && "synthSeed" in useMusic ? { musicBed: MUSIC_BED_RENDERER } : {}),
             },
           },
@@ -214,7 +218,11 @@ export const videoComposite = defineNode({
       );
     }
     ctx.cost(0, "local ffmpeg composite");
-    ctx.log(`${videos.length} ad(s) rendered: ${outputs.map((o) => `${o.aspectRatio} ${o.width}x${o.height}`).join(", ")}`);
+    const secs = (a: number, b: number) => ((b - a) / 1000).toFixed(1);
+    ctx.log(
+      `${videos.length} ad(s) rendered: ${outputs.map((o) => `${o.aspectRatio} ${o.width}x${o.height}`).join(", ")} ` +
+        `(soundtrack ${secs(started, audioDone)} s, picture ${secs(audioDone, renderDone)} s, storing ${secs(renderDone, performance.now())} s)`,
+    );
     return { videos };
   },
 });

@@ -1,14 +1,14 @@
 /**
- * The ad's soundtrack, rendered before the picture (audio-only passes take well under a second):
- *  1. mix: voice-over delayed to its start, fitted to the time it has (sped up a little, then
- *     trimmed), over the music bed ducked under the voice by a sidechain compressor; the same pass
- *     measures the mix's loudness (loudnorm print_format=json);
- *  2. normalise: loudnorm again with those measurements in linear mode, so the whole ad lands on the
- *     target integrated loudness (EBU R128, -14 LUFS by default) without pumping.
+ * The ad's soundtrack, mixed in one audio-only pass before the picture: the voice-over delayed to its
+ * start and fitted to the time it has (sped up a little, then trimmed), over the music bed ducked
+ * under the voice by a sidechain compressor. The same pass measures the mix (EBU R128 integrated
+ * loudness and true peak, ebur128). Normalisation is then one linear gain to the target (-14 LUFS by
+ * default) with a true-peak limiter, applied inside the picture render (`normaliseFilter`), so it
+ * costs no pass of its own and never pumps the way dynamic normalisation does.
  */
 import path from "node:path";
 import { runFfmpeg } from "../media/ffmpeg.js";
-import { parseLoudnormJson, type LoudnessStats } from "../media/loudness.js";
+import { parseEbur128Summary } from "../media/loudness.js";
 import { musicBedSource } from "../media/music-bed.js";
 
 export interface AdAudioRequest {
@@ -28,9 +28,13 @@ export interface AdAudioRequest {
 }
 
 export interface AdAudio {
+  /** The mix, not yet normalised: apply `normaliseFilter` when encoding. */
   file: string;
-  /** Loudness of the mix before normalisation; undefined for silence. */
-  measured?: LoudnessStats;
+  /** Integrated loudness of the mix (LUFS); undefined for silence. */
+  measuredLufs?: number;
+  truePeakDb?: number;
+  /** Audio filter chain that brings the mix to the target loudness, true peak limited. */
+  normaliseFilter: string;
   /** Speed-up applied to the voice to fit, 1 = none. */
   voiceTempo: number;
   voiceTrimmed: boolean;
@@ -98,23 +102,26 @@ export async function renderAdAudio(req: AdAudioRequest): Promise<AdAudio> {
     graph.push(`anullsrc=r=48000:cl=stereo,atrim=0:${D}[silence]`);
     mixed = "silence";
   }
-  graph.push(`[${mixed}]asplit=2[out][measure]`, `[measure]loudnorm=I=${req.targetLufs}:TP=${req.truePeakDb}:LRA=11:print_format=json[measured]`);
+  graph.push(`[${mixed}]asplit=2[out][measure]`, `[measure]ebur128=framelog=verbose:peak=true[measured]`);
 
   const mixFile = path.join(req.dir, "mix.wav");
   const log = await runFfmpeg(
     [...args, "-filter_complex", graph.join(";"), "-map", "[out]", "-c:a", "pcm_f32le", mixFile, "-map", "[measured]", "-f", "null", "-"],
     { signal: req.signal },
   );
-  const measured = parseLoudnormJson(log);
-  if (!Number.isFinite(measured.input_i) || measured.input_i < -70) {
-    return { file: mixFile, voiceTempo, voiceTrimmed };
+  const summary = parseEbur128Summary(log);
+  if (!Number.isFinite(summary.integrated) || summary.integrated < -70) {
+    return { file: mixFile, normaliseFilter: "anull", voiceTempo, voiceTrimmed };
   }
-  const normFile = path.join(req.dir, "normalised.wav");
-  const loudnorm = [
-    `loudnorm=I=${req.targetLufs}:TP=${req.truePeakDb}:LRA=11`,
-    `measured_I=${measured.input_i}:measured_TP=${measured.input_tp}:measured_LRA=${measured.input_lra}`,
-    `measured_thresh=${measured.input_thresh}:offset=${measured.target_offset}:linear=true:print_format=none`,
-  ].join(":");
-  await runFfmpeg(["-i", mixFile, "-af", `${loudnorm},${STEREO_48K},atrim=0:${D}`, "-c:a", "pcm_f32le", normFile], { signal: req.signal });
-  return { file: normFile, measured, voiceTempo, voiceTrimmed };
+  const gainDb = req.targetLufs - summary.integrated;
+  const limit = 10 ** (req.truePeakDb / 20);
+  return {
+    file: mixFile,
+    measuredLufs: summary.integrated,
+    truePeakDb: summary.truePeak,
+    // level=0: alimiter must only catch peaks, not re-level the signal.
+    normaliseFilter: `volume=${gainDb.toFixed(2)}dB,alimiter=limit=${limit.toFixed(4)}:attack=5:release=60:level=0,${STEREO_48K}`,
+    voiceTempo,
+    voiceTrimmed,
+  };
 }

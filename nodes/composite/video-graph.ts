@@ -34,6 +34,8 @@ export interface CompositeGraphRequest {
   headingFont: string;
   bodyFont: string;
   audioFile: string;
+  /** Audio filter chain applied to the soundtrack (loudness normalisation). */
+  audioFilter: string;
   logoFile?: string;
   transitionSec: number;
   fit: "cover" | "contain";
@@ -109,6 +111,7 @@ export async function buildCompositeArgs(req: CompositeGraphRequest): Promise<st
     const split = A > 1 ? `,split=${A}${req.outputs.map((_, a) => `[c${i}o${a}]`).join("")}` : `[c${i}o0]`;
     graph.push(`[${i}:v]fps=${fps},trim=end_frame=${slot.frames},setpts=PTS-STARTPTS,setsar=1${split}`);
   });
+  graph.push(`[${audioIdx}:a]${req.audioFilter}${A > 1 ? `,asplit=${A}${req.outputs.map((_, a) => `[aud${a}]`).join("")}` : "[aud0]"}`);
   if (logoIdx !== undefined) {
     graph.push(`[${logoIdx}:v]format=rgba${A > 1 ? `,split=${A}${req.outputs.map((_, a) => `[logo${a}]`).join("")}` : "[logo0]"}`);
   }
@@ -195,7 +198,7 @@ export async function buildCompositeArgs(req: CompositeGraphRequest): Promise<st
         ? ["-c:v", "libx265", "-tag:v", "hvc1", "-x265-params", "log-level=error"]
         : ["-c:v", "libx264", "-profile:v", "high"];
     args.push(
-      "-map", `[out${a}]`, "-map", `${audioIdx}:a`,
+      "-map", `[out${a}]`, "-map", `[aud${a}]`,
       ...video, "-preset", req.preset, "-crf", String(req.crf), "-pix_fmt", "yuv420p", "-r", String(fps),
       "-frames:v", String(tl.totalFrames),
       "-c:a", "aac", "-b:a", "192k", "-ar", "48000",

@@ -29,11 +29,12 @@ function channelExpr(root: number, chordSec: number, detune: number): string {
   return `0.16*${env}*(${[...voices, bass, shimmer].join("+")})*(0.85+0.15*cos(2*PI*t*2))`;
 }
 
-/** An ffmpeg source filter producing `durationSec` of stereo 48 kHz music for this seed. */
+/** An ffmpeg source filter producing `durationSec` of stereo music for this seed, at 16 kHz: the pad is
+ * low-passed at 2.4 kHz anyway, and evaluating the expression per sample is its whole cost. Resample after. */
 export function musicBedSource(durationSec: number, seed: number): string {
   const root = ROOTS[Math.abs(seed) % ROOTS.length];
   const chordSec = 2;
   const left = channelExpr(root, chordSec, -4);
   const right = channelExpr(root, chordSec, 4);
-  return `aevalsrc='${left}|${right}':s=48000:c=stereo:d=${durationSec.toFixed(3)},lowpass=f=2400`;
+  return `aevalsrc='${left}|${right}':s=16000:c=stereo:d=${durationSec.toFixed(3)},lowpass=f=2400`;
 }
