@@ -2,6 +2,7 @@
  * The graphile-worker task that executes one node item: claim it (cache, budget), run the node,
  * then record the outcome and release dependents in one transaction (engine/scheduler.ts).
  */
+import { rm } from "node:fs/promises";
 import type { Task } from "graphile-worker";
 import type { Queryable, Sql, Tx } from "../db/index.js";
 import { toJsonb } from "../db/index.js";
@@ -20,7 +21,6 @@ import type { CostItem, RunError } from "../schemas/index.js";
 import type { AbortRegistry } from "./aborts.js";
 import type { Plan, PlanNode } from "./compile.js";
 import { EVENTS_CHANNEL, nowIso, publish } from "./events.js";
-import { cacheKeyOf } from "./hash.js";
 import { enqueueNodeJobs, queueNameOf, type NodeJobPayload } from "./jobs.js";
 import { loadPlan } from "./plan-cache.js";
 import { finishItem, haltRun, lockRun, publishNode, settleRun, type ItemOutcome, type RunRow } from "./scheduler.js";
@@ -73,6 +73,9 @@ interface ItemRow {
   runStatus: string;
   budgetUsd: number | null;
   concurrency: number | null;
+  /** Computed when the item was created (node type + version + config + inputs). */
+  cacheKey: string | null;
+  cachedOutput: Record<string, unknown> | null;
 }
 
 /**
@@ -83,11 +86,13 @@ interface ItemRow {
 async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Promise<Claim | null> {
   const { sql } = deps;
   const [row] = await sql<ItemRow[]>`
-    select nr.status, nr.stage, nr.inputs, rn.config_patch as patch, r.status as "runStatus", r.budget_usd as "budgetUsd",
+    select nr.status, nr.stage, nr.inputs, nr.cache_key as "cacheKey", ce.output as "cachedOutput",
+           rn.config_patch as patch, r.status as "runStatus", r.budget_usd as "budgetUsd",
            nullif(r.concurrency, 0) as concurrency
     from node_runs nr
     join run_nodes rn on rn.run_id = nr.run_id and rn.node_id = nr.node_id
     join runs r on r.id = nr.run_id
+    left join cache_entries ce on ce.key = nr.cache_key
     where nr.run_id = ${p.runId} and nr.node_id = ${p.nodeId} and nr.item = ${p.item}`;
   // Gone (reset) or already ended or paused: a re-delivered job has nothing to do.
   if (!row || (row.status !== "queued" && row.status !== "running")) return null;
@@ -113,17 +118,14 @@ async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Pro
   const stageConfig = chain[stage];
   const inputs = row.inputs ?? {};
 
-  const cacheKey = node.cacheable ? cacheKeyOf(node.type, node.version, config, inputs) : null;
-  if (cacheKey) {
-    const [hit] = await sql<{ output: Record<string, unknown> }[]>`select output from cache_entries where key = ${cacheKey}`;
-    if (hit) {
-      await finishNow({ status: "cached", output: hit.output }, async (tx) => {
-        await tx`update cache_entries set hits = hits + 1 where key = ${cacheKey}`;
-        await tx`update node_runs set cache_key = ${cacheKey}, started_at = coalesce(started_at, now())
-                 where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item}`;
-      });
-      return null;
-    }
+  const cacheKey = row.cacheKey;
+  if (cacheKey && row.cachedOutput) {
+    await finishNow({ status: "cached", output: row.cachedOutput }, async (tx) => {
+      await tx`update cache_entries set hits = hits + 1 where key = ${cacheKey}`;
+      await tx`update node_runs set started_at = coalesce(started_at, now())
+               where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item}`;
+    });
+    return null;
   }
 
   const paid = def.paid ? def.paid(stageConfig as never) : false;
@@ -147,14 +149,14 @@ async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Pro
           return { run, attempt: null };
         }
       }
-      const attempt = await markRunning(tx, p, { reserve, cacheKey, provider });
+      const attempt = await markRunning(tx, p, { reserve, provider });
       if (attempt !== null && run.status !== "running") await settleRun(tx, p.runId);
       return { run, attempt };
     });
     attempt = r.attempt;
     runRow = r.run;
   } else {
-    attempt = await markRunning(sql, p, { reserve, cacheKey, provider });
+    attempt = await markRunning(sql, p, { reserve, provider });
     runRow = { id: p.runId, status: "running", concurrency: row.concurrency };
   }
   if (attempt === null) return null;
@@ -165,11 +167,11 @@ async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Pro
  * queued -> running in one guarded statement that also publishes the event. Returns the attempt
  * number, or null when the item was meanwhile canceled/finished (the guard matched nothing).
  */
-async function markRunning(q: Queryable, p: NodeJobPayload, o: { reserve: number; cacheKey: string | null; provider: string | null }): Promise<number | null> {
+async function markRunning(q: Queryable, p: NodeJobPayload, o: { reserve: number; provider: string | null }): Promise<number | null> {
   const [r] = await q<{ attempts: number }[]>`
     with claimed as (
       update node_runs set status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now()),
-        reserved_usd = ${o.reserve}, cache_key = ${o.cacheKey}, provider = ${o.provider}, error = null
+        reserved_usd = ${o.reserve}, provider = ${o.provider}, error = null
       where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item} and status in ('queued', 'running')
         and (select status from runs where id = ${p.runId}) in ('running', 'waiting')
       returning *
@@ -272,7 +274,6 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
   } finally {
     abort.release();
     await pending;
-    const { rm } = await import("node:fs/promises");
     await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true }).catch(() => {})));
   }
   const cost = { costUsd: costs.reduce((s, c) => s + c.usd, 0), costBreakdown: costs };

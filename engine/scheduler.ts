@@ -11,6 +11,7 @@ import type { CostItem, NodeRunStatus, RunError, RunStatus } from "../schemas/in
 import type { Plan } from "./compile.js";
 import { EVENTS_CHANNEL, publish, nowIso } from "./events.js";
 import { FanOutError, gatherOutputs, planItems } from "./fanout.js";
+import { cacheKeyOf } from "./hash.js";
 import { enqueueNodeJobs, queueNameOf, removeNodeJobs } from "./jobs.js";
 
 const TERMINAL = ["cached", "succeeded", "failed", "skipped", "canceled"];
@@ -59,10 +60,12 @@ export async function startRun(tx: Tx, runId: string, plan: Plan): Promise<void>
 /** Returns true when items were queued (the run has work in flight). */
 export async function expandNode(tx: Tx, run: RunRow, plan: Plan, nodeId: string): Promise<boolean> {
   const node = plan.nodes[nodeId];
-  const upstream = node.deps.length
-    ? await tx<{ nodeId: string; status: string; output: Record<string, unknown> | null }[]>`
-        select node_id as "nodeId", status, output from run_nodes where run_id = ${run.id} and node_id in ${tx(node.deps)}`
-    : [];
+  // The upstream outputs, and this node's own config patch (for the cache key), in one read.
+  const rows = await tx<{ nodeId: string; status: string; output: Record<string, unknown> | null; patch: Record<string, unknown> | null }[]>`
+    select node_id as "nodeId", status, case when node_id = ${nodeId} then null else output end as output, config_patch as patch
+    from run_nodes where run_id = ${run.id} and node_id in ${tx([...node.deps, nodeId])}`;
+  const upstream = rows.filter((r) => r.nodeId !== nodeId);
+  const patch = rows.find((r) => r.nodeId === nodeId)?.patch ?? null;
   if (run.status === "canceled" || run.status === "failed") {
     await closeNode(tx, run, plan, nodeId, "canceled", []);
     return false;
@@ -82,14 +85,21 @@ export async function expandNode(tx: Tx, run: RunRow, plan: Plan, nodeId: string
     await closeNode(tx, run, plan, nodeId, "failed", [{ item: "", status: "failed", error }]);
     return false;
   }
-  const rows = items.map((it) => ({ item: it.item, status: it.skipped ? "skipped" : "queued", inputs: it.skipped ? null : it.inputs }));
+  // The cache key is known now (config + inputs), so claiming an item can look the cache up in the same read.
+  const config = { ...node.config, ...(patch ?? {}) };
+  const items_ = items.map((it) => ({
+    item: it.item,
+    status: it.skipped ? "skipped" : "queued",
+    inputs: it.skipped ? null : it.inputs,
+    cache_key: !it.skipped && node.cacheable ? cacheKeyOf(node.type, node.version, config, it.inputs) : null,
+  }));
   // Insert the items and publish each one's event in the same statement.
-  for (let i = 0; i < rows.length; i += 500) {
+  for (let i = 0; i < items_.length; i += 500) {
     await tx`
       with ins as (
-        insert into node_runs (run_id, node_id, item, status, inputs, queued_at, finished_at)
-        select ${run.id}, ${nodeId}, r.item, r.status, r.inputs, now(), case when r.status = 'skipped' then now() end
-        from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + 500))}::jsonb) as r(item text, status text, inputs jsonb)
+        insert into node_runs (run_id, node_id, item, status, inputs, cache_key, queued_at, finished_at)
+        select ${run.id}, ${nodeId}, r.item, r.status, r.inputs, r.cache_key, now(), case when r.status = 'skipped' then now() end
+        from jsonb_to_recordset(${JSON.stringify(items_.slice(i, i + 500))}::jsonb) as r(item text, status text, inputs jsonb, cache_key text)
         returning *
       )
       select pg_notify(${EVENTS_CHANNEL}, json_build_object(
