@@ -6,6 +6,7 @@ import { z } from "zod";
 import { BrandSchema, ProductSchema, ShotSchema, type Shot } from "../schemas/content.js";
 import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "./generation-config.js";
 import { parseMedia, parsePort } from "./port-values.js";
+import { notesFor, revisionNotesField, withRevisionNotes } from "./revision.js";
 import { defineNode } from "./types.js";
 
 const DEFAULT_MODEL = "flux-schnell";
@@ -21,6 +22,7 @@ export const ImageGenerateConfigSchema = z
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional().describe("Fixed seed; default: the shot's consistency seed"),
     negativePrompt: z.string().optional().describe("What to avoid (models that support it)"),
     stylePrompt: z.string().default("").describe("Extra words appended to every prompt"),
+    revisionNotes: revisionNotesField(),
   })
   .superRefine(checkModels("image"));
 export type ImageGenerateConfig = z.output<typeof ImageGenerateConfigSchema>;
@@ -51,7 +53,7 @@ export const imageGenerate = defineNode({
     const product = inputs.product == null ? undefined : parsePort(ProductSchema, inputs.product, "product");
     const brand = inputs.brand == null ? undefined : parsePort(BrandSchema, inputs.brand, "brand");
     const reference = inputs.reference != null ? parseMedia(inputs.reference, "reference", "image") : product?.images[0];
-    const prompt = [shot.prompt, config.stylePrompt].filter(Boolean).join(", ");
+    const prompt = withRevisionNotes([shot.prompt, config.stylePrompt].filter(Boolean).join(", "), notesFor(config.revisionNotes, ctx.item));
     const provider = ctx.provider(config.provider);
     const result = await provider.generateImage({
       prompt,

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { BrandSchema, ProductSchema, type AdTexts } from "../schemas/content.js";
 import { parsePort } from "./port-values.js";
+import { notesFor, revisionNotesField, withRevisionNotes } from "./revision.js";
 import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "./generation-config.js";
 import { llmParse } from "./prompts/llm.js";
 import { consistencySeed, ruleBasedScenes, ruleBasedShots, VIEW_ORDER } from "./prompts/rule-based.js";
@@ -51,6 +52,7 @@ export const PromptParseConfigSchema = z
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional().describe("Consistency seed shared by all views; default derived from the product id"),
     language: z.enum(["en", "da", "de", "sv"]).default("en").describe("Language of the voice-over and price formatting"),
     maxScriptWords: z.number().int().min(5).max(300).default(40).describe("Upper bound on the voice-over length in words (about 2.5 words per second)"),
+    revisionNotes: revisionNotesField(),
   })
   .superRefine(checkModels("llm"));
 export type PromptParseConfig = z.output<typeof PromptParseConfigSchema>;
@@ -122,6 +124,13 @@ export const promptParse = defineNode({
       }
     } else {
       ctx.cost(0, "rule-based prompt parser");
+    }
+    // A reviewer's revise notes steer every image and scene prompt of this product.
+    const notes = notesFor(config.revisionNotes, ctx.item);
+    if (notes.length) {
+      shots = shots.map((s) => ({ ...s, prompt: withRevisionNotes(s.prompt, notes) }));
+      scenes = scenes.map((s) => ({ ...s, prompt: withRevisionNotes(s.prompt, notes) }));
+      ctx.log(`revision notes applied: ${notes.join("; ")}`);
     }
     const words = voiceover.split(/\s+/).filter(Boolean);
     if (words.length > config.maxScriptWords) {

@@ -7,6 +7,7 @@ import { CameraMoveSchema, SceneSchema } from "../schemas/content.js";
 import { RESOLUTIONS } from "./media/aspect.js";
 import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "./generation-config.js";
 import { parseMedia, parsePort } from "./port-values.js";
+import { notesFor, revisionNotesField, withRevisionNotes } from "./revision.js";
 import { defineNode } from "./types.js";
 
 const DEFAULT_MODEL = "stable-video-diffusion";
@@ -22,6 +23,7 @@ export const VideoFromImageConfigSchema = z
       .enum(["source", "480p", "720p", "1080p"])
       .default("720p")
       .describe("Short side of the clip (keeps the image's aspect ratio); source: the image's own size"),
+    revisionNotes: revisionNotesField(),
   })
   .superRefine(checkModels("video"));
 export type VideoFromImageConfig = z.output<typeof VideoFromImageConfigSchema>;
@@ -58,7 +60,7 @@ export const videoFromImage = defineNode({
     const provider = ctx.provider(config.provider);
     const result = await provider.imageToVideo({
       image,
-      prompt: scene?.prompt,
+      prompt: scenePrompt(scene?.prompt, notesFor(config.revisionNotes, ctx.item)),
       durationSec: config.durationSec ?? scene?.durationSec ?? 4,
       fps: config.fps,
       motion: config.motion ?? scene?.motion ?? 0.5,
@@ -71,3 +73,9 @@ export const videoFromImage = defineNode({
     return { video: result.video };
   },
 });
+
+/** The scene's motion prompt with reviewer notes added (the notes alone when the scene has none). */
+function scenePrompt(prompt: string | undefined, notes: string[]): string | undefined {
+  if (notes.length === 0) return prompt;
+  return prompt ? withRevisionNotes(prompt, notes) : `Reviewer notes: ${notes.join("; ")}`;
+}
