@@ -1,0 +1,54 @@
+/** What trigger code is given, and the trigger row as both drizzle and raw SQL read it. */
+import type { Database, Queryable } from "../../db/index.js";
+import type { triggers } from "../../db/schema-triggers.js";
+import type { NodeRegistry } from "../../nodes/registry.js";
+
+export interface TriggerEnv {
+  database: Database;
+  registry: NodeRegistry;
+  /** The clock. Tests pass a fake one; nothing in triggers reads Date.now() directly. */
+  now: () => Date;
+  log?: (message: string) => void;
+}
+
+export type TriggerRow = typeof triggers.$inferSelect;
+
+/**
+ * A timestamp as ISO text: for parameters (write `${ts(d)}::timestamptz`; postgres.js cannot type a
+ * bare Date in every position) and for raw-SQL results, where this connection hands timestamps back as text.
+ */
+export const ts = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+
+/** Columns of `triggers` under their drizzle names, for raw SQL (locking queries drizzle cannot express in a postgres.js transaction). */
+const COLUMNS = `id, graph_id as "graphId", name, kind, enabled, version_id as "versionId", config, overlap, overrides, channel,
+  budget_usd as "budgetUsd", secret, next_fire_at as "nextFireAt", last_fired_at as "lastFiredAt", last_checked_at as "lastCheckedAt",
+  last_error as "lastError", created_at as "createdAt", updated_at as "updatedAt"`;
+
+/** Read one trigger inside a transaction, locked against other dispatchers but not against fire inserts (their FK check). */
+export async function lockTrigger(q: Queryable, id: string): Promise<TriggerRow | null> {
+  const [row] = await q.unsafe<TriggerRow[]>(`select ${COLUMNS} from triggers where id = $1 for no key update`, [id]);
+  return row ? withDates(row) : null;
+}
+
+/** `unsafe` queries hand timestamps back as text; the row type promises Dates. */
+function withDates(row: TriggerRow): TriggerRow {
+  const d = (v: Date | string | null) => (v === null ? null : new Date(v));
+  return {
+    ...row,
+    nextFireAt: d(row.nextFireAt),
+    lastFiredAt: d(row.lastFiredAt),
+    lastCheckedAt: d(row.lastCheckedAt),
+    createdAt: d(row.createdAt)!,
+    updatedAt: d(row.updatedAt)!,
+  };
+}
+
+/** Due triggers of the given kinds, locked; rows another scheduler holds are skipped, not waited for. */
+export async function lockDueTriggers(q: Queryable, kinds: string[], now: Date, limit: number): Promise<TriggerRow[]> {
+  const rows = await q.unsafe<TriggerRow[]>(
+    `select ${COLUMNS} from triggers where enabled and kind = any($1::text[]) and next_fire_at <= $2
+     order by next_fire_at limit $3 for no key update skip locked`,
+    [kinds, now.toISOString(), limit],
+  );
+  return rows.map(withDates);
+}
