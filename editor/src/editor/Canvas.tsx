@@ -88,7 +88,7 @@ export function Canvas() {
       if (!type) return;
       e.preventDefault();
       const p = commands.screenToFlow({ x: e.clientX, y: e.clientY });
-      commands.addNode(type, { x: p.x + 120, y: p.y + 40 });
+      commands.addNode(type, { x: p.x - 40, y: p.y - 16 });
     },
     [commands],
   );

@@ -1,6 +1,7 @@
 /** How one graph node looks on the canvas (React Flow custom node "genjed"). */
 import type { NodeProps } from "@xyflow/react";
-import { memo } from "react";
+import { memo, type ReactNode } from "react";
+import type { CompileError } from "../../../schemas/index.js";
 import type { FlowNode } from "../collab/binding.js";
 import { useStore } from "../lib/store.js";
 import { useEditor } from "./context.js";
@@ -75,8 +76,7 @@ function FlowNodeViewInner({ id, data, selected }: NodeProps<FlowNode>) {
         <ul className="gnode-errors" data-testid="node-errors">
           {errors.slice(0, 3).map((e, i) => (
             <li key={i} title={e.message}>
-              {e.field ? <b>{e.field}: </b> : e.port ? <b>{e.port}: </b> : null}
-              {shortMessage(e.message)}
+              {nodeErrorText(e)}
             </li>
           ))}
           {errors.length > 3 && <li>+{errors.length - 3} more</li>}
@@ -93,9 +93,35 @@ function FlowNodeViewInner({ id, data, selected }: NodeProps<FlowNode>) {
   );
 }
 
-/** Compiler messages repeat the node name ("node "x": field: ..."): on the node itself that is noise. */
-function shortMessage(m: string) {
-  return m.replace(/^node "[^"]*":\s*/, "").replace(/^[\w.]+:\s*/, "");
+/** Compiler messages name the node ("node "x": ..."): on the node itself that is noise. */
+export function nodeErrorText(e: CompileError): ReactNode {
+  const rest = e.message.replace(/^node "[^"]*":\s*/, "");
+  switch (e.code) {
+    case "MISSING_INPUT":
+      return (
+        <>
+          <b>{e.port}</b> needs a connection
+        </>
+      );
+    case "INVALID_CONFIG":
+      return e.field ? (
+        <>
+          <b>{e.field}:</b> {rest.replace(new RegExp(`^${e.field.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\s*`), "")}
+        </>
+      ) : (
+        rest
+      );
+    case "CYCLE":
+      return <>part of a loop: {e.nodes?.join(" → ")}</>;
+    default:
+      return e.port ? (
+        <>
+          <b>{e.port}:</b> {rest}
+        </>
+      ) : (
+        rest
+      );
+  }
 }
 
 export const FlowNodeView = memo(FlowNodeViewInner);

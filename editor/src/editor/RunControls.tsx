@@ -28,10 +28,15 @@ export function RunControls() {
 
   return (
     <div className="run-controls">
-      <div className={`estimate ${stale ? "estimate-stale" : ""}`} title={stale ? "Estimate from before the current errors" : "Cost and time estimate of a run of this graph"} data-testid="estimate">
+      <div
+        className={`estimate ${stale ? "estimate-stale" : ""}`}
+        title={!estimate ? "Fix the problems to get an estimate" : stale ? "Last estimate before the current problems" : "Cost and time estimate of one run of this graph"}
+        data-testid="estimate"
+      >
         <span className="estimate-label">Est.</span>
         <b>{estimate ? usd(estimate.usd) : "—"}</b>
-        {estimate && <span className="muted">~{duration(estimate.seconds * 1000)}</span>}
+        {estimate && <span className="muted">~{estimate.seconds < 1 ? "<1 s" : duration(estimate.seconds * 1000)}</span>}
+        {estimate && stale && <span className="muted small">(before changes)</span>}
         {checking && <span className="spinner spinner-small" aria-label="checking" />}
       </div>
       {errorCount > 0 && (

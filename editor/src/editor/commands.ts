@@ -23,7 +23,7 @@ import {
 import type { FlowEdge, FlowNode } from "../collab/binding.js";
 import type { CollabSession } from "../collab/session.js";
 import { copySelection, instantiate, newEdgeId, newNodeId, parseClipboard, type ClipboardPayload } from "../graph/clipboard.js";
-import { layoutGraph } from "../graph/layout.js";
+import { freeSpot, layoutGraph } from "../graph/layout.js";
 import { checkConnection, type Catalog, type ConnectionCheck } from "../graph/ports.js";
 import { emptyValue, type JsonSchema } from "../graph/schema.js";
 
@@ -63,7 +63,7 @@ export class EditorCommands {
     const info = this.catalog().get(type);
     const taken = new Set(readNodes(this.doc).map((n) => n.id));
     const id = newNodeId(type, taken);
-    const at = position ?? this.viewCenter();
+    const at = position ?? this.freeSpotNearCenter();
     const config: Record<string, unknown> = {};
     // Fields that are required and have no default start empty-but-typed, so the form shows them.
     const schema = info?.configSchema as JsonSchema | undefined;
@@ -71,7 +71,7 @@ export class EditorCommands {
       const prop = schema?.properties?.[req];
       if (prop && prop.default === undefined) config[req] = emptyValue(prop, schema!);
     }
-    const node: GraphNode = { id, type, position: { x: Math.round(at.x - 120), y: Math.round(at.y - 40) }, config };
+    const node: GraphNode = { id, type, position: { x: Math.round(at.x), y: Math.round(at.y) }, config };
     this.session.stopCapturing();
     addNodes(this.doc, [node], this.origin);
     this.binding.select([id]);
@@ -228,12 +228,12 @@ export class EditorCommands {
     return this.flow ? this.flow.screenToFlowPosition(p) : p;
   }
 
-  private viewCenter() {
+  /** Top-left for a node added from the palette: the middle of the view, moved off other nodes. */
+  private freeSpotNearCenter() {
     const pane = document.querySelector(".react-flow")?.getBoundingClientRect();
-    if (!pane || !this.flow) return { x: 0, y: 0 };
-    // A little jitter so several clicks on the palette do not stack nodes exactly.
-    const jitter = (readNodes(this.doc).length % 5) * 24;
-    return this.flow.screenToFlowPosition({ x: pane.left + pane.width / 2 + jitter, y: pane.top + pane.height / 2 + jitter });
+    const center = pane && this.flow ? this.flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 }) : { x: 0, y: 0 };
+    const boxes = this.binding.getNodes().map((n) => ({ x: n.position.x, y: n.position.y, width: n.measured?.width ?? 250, height: n.measured?.height ?? 140 }));
+    return freeSpot(boxes, { x: center.x - 125, y: center.y - 70 });
   }
 
   // ------------------------------------------------------------------ history and graph

@@ -16,3 +16,13 @@ it("lays a chain out left to right without overlaps, anchored where the nodes we
   const [top, bottom] = [pos.b, pos.d].sort((p, q) => p.y - q.y);
   expect(bottom.y - top.y).toBeGreaterThanOrEqual(110);
 });
+
+it("places a new node where it covers nothing, near the asked spot", async () => {
+  const { freeSpot } = await import("./layout.js");
+  const existing = [{ x: 0, y: 0, width: 250, height: 140 }];
+  expect(freeSpot(existing, { x: 500, y: 0 })).toEqual({ x: 500, y: 0 });
+  const p = freeSpot(existing, { x: 10, y: 10 });
+  const overlaps = p.x < 250 + 24 && p.x + 250 + 24 > 0 && p.y < 140 + 24 && p.y + 140 + 24 > 0;
+  expect(overlaps).toBe(false);
+  expect(Math.hypot(p.x - 10, p.y - 10)).toBeLessThan(400);
+});

@@ -33,3 +33,25 @@ export function layoutGraph(nodes: LayoutNode[], edges: { source: string; target
   for (const p of laid) out[p.id] = { x: Math.round(p.x - lx + minX), y: Math.round(p.y - ly + minY) };
   return out;
 }
+
+/**
+ * A spot for a new node near `at` that does not cover an existing node: try `at`, then step
+ * down and to the right in a widening spiral of grid positions.
+ */
+export function freeSpot(existing: { x: number; y: number; width: number; height: number }[], at: { x: number; y: number }, size = { width: 250, height: 140 }, gap = 24): { x: number; y: number } {
+  const hits = (x: number, y: number) =>
+    existing.some((r) => x < r.x + r.width + gap && x + size.width + gap > r.x && y < r.y + r.height + gap && y + size.height + gap > r.y);
+  const stepX = size.width + gap;
+  const stepY = Math.round(size.height / 2);
+  for (let ring = 0; ring < 12; ring++) {
+    for (let dy = -ring; dy <= ring; dy++) {
+      for (let dx = -ring; dx <= ring; dx++) {
+        if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
+        const x = at.x + dx * stepX;
+        const y = at.y + dy * stepY;
+        if (!hits(x, y)) return { x, y };
+      }
+    }
+  }
+  return at;
+}
