@@ -6,6 +6,7 @@ import { imageGenerate } from "./image-generate.js";
 import { promptParse } from "./prompt-parse.js";
 import { qaGate } from "./qa-gate.js";
 import { NodeRegistry } from "./registry.js";
+import { reviewHuman } from "./review-human.js";
 import { speechSynthesize } from "./speech-synthesize.js";
 import type { NodeDefinition } from "./types.js";
 import { videoComposite } from "./video-composite.js";
@@ -19,6 +20,7 @@ export const productNodes: NodeDefinition<any>[] = [
   speechSynthesize,
   videoComposite,
   qaGate,
+  reviewHuman,
 ];
 
 export function createProductRegistry(): NodeRegistry {

@@ -1,0 +1,56 @@
+/** The human review queue: list, read, decide. A decision resumes the run in the engine's transaction. */
+import { Hono } from "hono";
+import { z } from "zod";
+import { decideReview, getReview, listReviews, ReviewError } from "../../engine/reviews.js";
+import { DECISIONS } from "../../nodes/review/payload.js";
+import type { ServerDeps } from "../deps.js";
+import { ApiError, notFound, readJson } from "../errors.js";
+
+export const DecisionBodySchema = z.object({
+  decision: z.enum(DECISIONS),
+  itemIds: z.array(z.string().min(1)).max(1000).optional(),
+  notes: z.string().max(5000).optional(),
+  reviewer: z.string().trim().min(1, "say who decides (reviewer)").max(200),
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const asApiError = (err: unknown) => (err instanceof ReviewError ? new ApiError(err.status, err.code, err.message, err.details) : err);
+
+export function reviewRoutes(deps: ServerDeps) {
+  const app = new Hono();
+  const { sql } = deps.database;
+
+  app.get("/", async (c) => {
+    const status = c.req.query("status") ?? "pending";
+    if (status !== "pending" && status !== "decided" && status !== "all") {
+      throw new ApiError(400, "INVALID_QUERY", `status must be pending, decided or all; got "${status}"`);
+    }
+    const runId = c.req.query("runId");
+    if (runId !== undefined && !UUID.test(runId)) throw new ApiError(400, "INVALID_QUERY", "runId must be a UUID");
+    const limit = Number(c.req.query("limit") ?? 100);
+    if (!Number.isInteger(limit) || limit < 1) throw new ApiError(400, "INVALID_QUERY", "limit must be a positive integer");
+    return c.json(await listReviews(sql, { status, runId, limit }));
+  });
+
+  app.get("/:id", async (c) => {
+    const id = c.req.param("id");
+    const review = await getReview(sql, id);
+    if (!review) throw notFound("review", id);
+    return c.json(review);
+  });
+
+  app.post("/:id/decision", async (c) => {
+    const id = c.req.param("id");
+    const body = await readJson(c, DecisionBodySchema);
+    try {
+      return c.json(await decideReview(sql, deps.registry, id, body));
+    } catch (err) {
+      throw asApiError(err);
+    }
+  });
+
+  return app;
+}
+
+export const reviewFeature = (deps: ServerDeps) => ({ prefix: "reviews", app: reviewRoutes(deps) });
