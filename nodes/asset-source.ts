@@ -15,7 +15,7 @@ import { isHttpUrl, loadImageBytes, normaliseImage, resolveLocalPath } from "./a
 import { BrandKitConfigSchema, ProductRowSchema, formatIssues, slug, validateRows, type ProductRow } from "./assets/rows.js";
 import { defineNode, PermanentNodeError, type NodeContext } from "./types.js";
 
-export const AssetSourceConfigSchema = z.object({
+export const AssetSourceConfigSchema = z.strictObject({
   source: z
     .enum(["inline", "file", "urls"])
     .default("file")

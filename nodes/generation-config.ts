@@ -30,7 +30,7 @@ export function generationFields(kind: ReplicateModelKind, defaultReplicateModel
       .optional()
       .describe(`Model key. replicate: ${keys} (default ${defaultReplicateModel}); local: ${LOCAL_MODEL_KEYS[kind]}`),
     fallback: z
-      .array(z.object({ provider: z.enum(PROVIDERS), model: z.string().optional() }))
+      .array(z.strictObject({ provider: z.enum(PROVIDERS), model: z.string().optional() }))
       .default([])
       .describe("Tried in order when the provider/model above keeps failing"),
   };

@@ -12,7 +12,7 @@ import { defineNode } from "./types.js";
 const DEFAULT_MODEL = "flux-schnell";
 
 export const ImageGenerateConfigSchema = z
-  .object({
+  .strictObject({
     ...generationFields("image", DEFAULT_MODEL),
     aspectRatio: z
       .string()

@@ -16,7 +16,7 @@ import { defineNode, PermanentNodeError } from "./types.js";
 const DEFAULT_LLM = "llama-3-8b-instruct";
 
 const TemplateSchema = z
-  .object({
+  .strictObject({
     headline: z.string().default("{{product_name}} now {{price}}").describe("On-screen headline, e.g. {{product_name}} now {{price}}"),
     cta: z.string().default("Shop now at {{brand_name}}").describe("Call to action shown on the outro card"),
     disclaimer: z.string().default("Price incl. VAT. While stocks last.").describe("Small print shown along the bottom"),
@@ -42,10 +42,16 @@ const TemplateSchema = z
   });
 
 export const PromptParseConfigSchema = z
-  .object({
+  .strictObject({
     ...generationFields("llm", DEFAULT_LLM),
     template: TemplateSchema.default(TemplateSchema.parse({})),
     viewCount: z.number().int().min(1).max(VIEW_ORDER.length).default(3).describe(`Number of views per product, taken in order: ${VIEW_ORDER.join(", ")}`),
+    views: z
+      .array(z.enum(VIEW_ORDER))
+      .min(1)
+      .refine((v) => new Set(v).size === v.length, { error: "each view once" })
+      .optional()
+      .describe("Exactly these views, in this order (overrides viewCount)"),
     aspectRatio: z.string().regex(/^\d{1,2}:\d{1,2}$/).default("1:1").describe("Aspect ratio of the product images (1:1 crops well into every ad format)"),
     motion: z.number().min(0).max(1).default(0.5).describe("Motion intensity of the scenes, 0 (still) to 1 (strong)"),
     sceneSec: z.number().min(1).max(20).default(4).describe("Length of each scene clip in seconds"),
@@ -79,7 +85,7 @@ export const promptParse = defineNode({
   config: PromptParseConfigSchema,
   paid: mayCostMoney,
   fallbacks: fallbackChain,
-  listSizeHint: (config) => config.viewCount,
+  listSizeHint: (config) => config.views?.length ?? config.viewCount,
   estimate: (config) => estimateGeneration(config, "llm", DEFAULT_LLM, { localSeconds: 0.05 }),
   async run(inputs, config, ctx) {
     const product = parsePort(ProductSchema, inputs.product, "product");
@@ -97,7 +103,7 @@ export const promptParse = defineNode({
     const disclaimer = render(config.template.disclaimer, "disclaimer");
     const draftVoiceover = render(config.template.voiceover, "voiceover", { cta, headline });
 
-    const views = VIEW_ORDER.slice(0, config.viewCount) as unknown as string[];
+    const views: string[] = config.views ?? VIEW_ORDER.slice(0, config.viewCount);
     const seed = config.seed ?? consistencySeed(product.id);
     const parseInputs = { product, brand, views, style: config.template.style, seed, aspectRatio: config.aspectRatio, motion: config.motion, sceneSec: config.sceneSec };
     let shots = ruleBasedShots(parseInputs);

@@ -10,7 +10,7 @@ import { defineNode } from "./types.js";
 const DEFAULT_MODEL = "kokoro-82m";
 
 export const SpeechSynthesizeConfigSchema = z
-  .object({
+  .strictObject({
     ...generationFields("speech", DEFAULT_MODEL),
     language: z.enum(["en", "da", "de", "sv"]).default("en").describe("Language of the text"),
     voice: z.enum(["female", "male"]).default("female").describe("Voice gender"),

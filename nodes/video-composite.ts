@@ -26,7 +26,7 @@ export const COMPOSITE_RENDERER = "local-composite/1 (ffmpeg)";
 const QUALITY = { draft: { preset: "ultrafast", crf: 26 }, standard: { preset: "veryfast", crf: 21 }, high: { preset: "medium", crf: 18 } } as const;
 
 export const VideoCompositeConfigSchema = z
-  .object({
+  .strictObject({
     aspectRatios: z
       .array(z.enum(["9:16", "16:9", "1:1", "4:5"]))
       .min(1)

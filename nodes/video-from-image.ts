@@ -13,7 +13,7 @@ import { defineNode } from "./types.js";
 const DEFAULT_MODEL = "stable-video-diffusion";
 
 export const VideoFromImageConfigSchema = z
-  .object({
+  .strictObject({
     ...generationFields("video", DEFAULT_MODEL),
     durationSec: z.number().min(0.5).max(30).optional().describe("Clip length in seconds; default: the scene's, else 4"),
     fps: z.union([z.literal(24), z.literal(25), z.literal(30), z.literal(60)]).default(30).describe("Frames per second"),

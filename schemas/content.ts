@@ -15,7 +15,7 @@ export const HexColorSchema = z
   .string({ error: (iss) => `expected a hex colour like #1a2b3c, got ${describeValue(iss.input)}` })
   .regex(HEX_COLOR, { error: (iss) => `expected a hex colour like #1a2b3c, got ${describeValue(iss.input)}` });
 
-export const BrandColorsSchema = z.object({
+export const BrandColorsSchema = z.strictObject({
   primary: HexColorSchema.default("#1f3a5f").describe("Main brand colour: text boxes, outro card"),
   secondary: HexColorSchema.default("#f2a541").describe("Second brand colour: gradients and accents"),
   accent: HexColorSchema.default("#ffffff").describe("Highlight colour: call-to-action text"),

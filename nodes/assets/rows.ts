@@ -44,11 +44,11 @@ export const ProductRowSchema = z.object({
 });
 export type ProductRow = z.output<typeof ProductRowSchema>;
 
-export const BrandKitConfigSchema = z.object({
+export const BrandKitConfigSchema = z.strictObject({
   name: z.string().trim().min(1, { error: "required: the brand needs a name" }).default("Northwind Goods").describe("Brand name shown on intro/outro cards"),
   colors: BrandColorsSchema.default(BrandColorsSchema.parse({})).describe("Brand colours as hex (#1a2b3c)"),
   fonts: z
-    .object({
+    .strictObject({
       heading: z.string().default("DejaVu Sans").describe("Headline font (mapped to the closest shipped font)"),
       body: z.string().default("DejaVu Sans").describe("Body font (disclaimer, small text)"),
     })
