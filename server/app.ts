@@ -10,8 +10,11 @@ import { graphRoutes } from "./routes/graphs.js";
 import { mediaRoutes } from "./routes/media.js";
 import { runRoutes } from "./routes/runs.js";
 
-/** A feature's routes, mounted under /api/<prefix>. Features list themselves in server/features.ts. */
-export type RouteModule = (deps: ServerDeps) => { prefix: string; app: Hono };
+/**
+ * A feature's routes, mounted under /api/<prefix> (or /<prefix> with `atRoot`, for public endpoints
+ * such as webhook deliveries). Features list themselves in server/features.ts.
+ */
+export type RouteModule = (deps: ServerDeps) => { prefix: string; app: Hono; atRoot?: boolean };
 
 export function createApp(deps: ServerDeps, features: RouteModule[] = []): Hono {
   const app = new Hono();
@@ -25,8 +28,8 @@ export function createApp(deps: ServerDeps, features: RouteModule[] = []): Hono 
   app.route("/api/runs", runRoutes(deps));
   app.route("/api", catalogRoutes(deps));
   for (const f of features) {
-    const { prefix, app: sub } = f(deps);
-    app.route(`/api/${prefix}`, sub);
+    const { prefix, app: sub, atRoot } = f(deps);
+    app.route(atRoot ? `/${prefix}` : `/api/${prefix}`, sub);
   }
   app.route("/media", mediaRoutes(deps));
   app.all("/api/*", (c) => errorResponse(c, 404, "NOT_FOUND", `no route ${c.req.method} ${c.req.path}`));

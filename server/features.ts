@@ -4,6 +4,9 @@
  */
 import type { RouteModule } from "./app.js";
 import type { Service } from "./runtime.js";
+import { calendarRoutes } from "./routes/calendar.js";
+import { hookRoutes } from "./routes/hooks.js";
+import { graphTriggerRoutes, triggerRoutes, triggerService } from "./routes/triggers.js";
 
-export const features: RouteModule[] = [];
-export const services: Service[] = [];
+export const features: RouteModule[] = [graphTriggerRoutes, triggerRoutes, hookRoutes, calendarRoutes];
+export const services: Service[] = [triggerService];

@@ -1,0 +1,50 @@
+/**
+ * POST /hooks/:triggerId: deliveries to webhook triggers, mounted at the root (not under /api) so
+ * the URL senders are given stays short and outside the session-authenticated API.
+ * Answers: 202 with the run id (or why it is queued/skipped), 401 bad signature, 400 bad body
+ * naming the field, 409 replayed or paused, 404 unknown trigger. Only a 202 records anything.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { receiveWebhook, SIGNATURE_HEADER, type TriggerEnv } from "../../engine/triggers/index.js";
+import type { RouteModule } from "../app.js";
+import { errorResponse, handleError, uuidParam } from "../errors.js";
+import { triggerEnv } from "./triggers.js";
+
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+export function createHookApp(env: () => TriggerEnv): Hono {
+  const app = new Hono();
+  app.onError(handleError);
+  app.post(
+    "/:triggerId",
+    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorResponse(c, 413, "BODY_TOO_LARGE", `the body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`) }),
+    async (c) => {
+      const id = uuidParam(c, "triggerId", "webhook trigger");
+      const raw = Buffer.from(await c.req.arrayBuffer());
+      const r = await receiveWebhook(env(), id, raw, c.req.header(SIGNATURE_HEADER));
+      switch (r.kind) {
+        case "not-found":
+          return errorResponse(c, 404, "NOT_FOUND", `webhook trigger "${id}" does not exist`);
+        case "unauthorized":
+          return errorResponse(c, 401, "INVALID_SIGNATURE", r.reason);
+        case "paused":
+          return errorResponse(c, 409, "TRIGGER_PAUSED", "the trigger is paused; nothing was started");
+        case "replayed":
+          return errorResponse(c, 409, "REPLAYED", "this delivery was already received (same signature); nothing was started");
+        case "bad-body":
+          return errorResponse(c, 400, "INVALID_BODY", r.message, { field: r.field, errors: r.errors });
+        case "graph-invalid":
+          return errorResponse(c, 422, "GRAPH_INVALID", `the graph cannot run, so nothing was started: ${r.message}`, { errors: r.errors });
+        case "accepted": {
+          const { outcome } = r;
+          if (outcome.status === "failed") return errorResponse(c, 500, "RUN_NOT_STARTED", outcome.reason ?? "the run could not be started", { fireId: r.fireId });
+          return c.json({ fireId: r.fireId, runId: outcome.runId, status: outcome.status, reason: outcome.reason }, 202);
+        }
+      }
+    },
+  );
+  return app;
+}
+
+export const hookRoutes: RouteModule = (deps) => ({ prefix: "hooks", atRoot: true, app: createHookApp(() => triggerEnv(deps)) });

@@ -1,0 +1,149 @@
+/**
+ * Trigger API: GET/POST /api/graphs/:id/triggers, GET/PATCH/DELETE /api/triggers/:id,
+ * GET /api/triggers/:id/fires (history: the run each fire started, why any was skipped),
+ * POST /api/triggers/:id/secret (rotate a webhook secret), GET /api/triggers/cron-preview (the
+ * schedule in words and its next fire times, before saving). Also the background scheduler service.
+ */
+import { Hono, type Context } from "hono";
+import { getGraph } from "../../engine/graphs.js";
+import {
+  createTrigger,
+  deleteTrigger,
+  describeCron,
+  cronTimesAfter,
+  describeInstant,
+  getTrigger,
+  listFires,
+  listTriggers,
+  rotateSecret,
+  ScheduleError,
+  TriggerConfigError,
+  TriggerScheduler,
+  triggerView,
+  updateTrigger,
+  validateCron,
+  type TriggerEnv,
+} from "../../engine/triggers/index.js";
+import { CreateTriggerBodySchema, CronPreviewQuerySchema, UpdateTriggerBodySchema, type CronPreview } from "../../schemas/triggers.js";
+import type { RouteModule } from "../app.js";
+import type { ServerDeps } from "../deps.js";
+import { ApiError, describeZod, handleError, notFound, readJson, uuidParam, zodIssues } from "../errors.js";
+import type { Service } from "../runtime.js";
+
+export const triggerEnv = (deps: ServerDeps, now: () => Date = () => new Date()): TriggerEnv => ({
+  database: deps.database,
+  registry: deps.registry,
+  now,
+  log: (m) => console.log(`[triggers] ${m}`),
+});
+
+/** Trigger settings errors answer 400 naming the field; everything else goes to the shared handler. */
+export function triggerErrors(err: Error, c: Context) {
+  if (err instanceof TriggerConfigError) return handleError(new ApiError(400, "INVALID_TRIGGER", err.message, { field: err.field }), c);
+  if (err instanceof ScheduleError) return handleError(new ApiError(400, "INVALID_TRIGGER", `${err.field}: ${err.message}`, { field: err.field }), c);
+  return handleError(err, c);
+}
+
+export function parseQuery<T>(c: Context, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import("zod").ZodError } }): T {
+  const r = schema.safeParse(c.req.query());
+  if (!r.success) throw new ApiError(400, "INVALID_QUERY", describeZod(r.error), { issues: zodIssues(r.error) });
+  return r.data;
+}
+
+/** GET/POST /:id/triggers, mounted under /api/graphs. `env` gives the clock (tests pass a fake one). */
+export function createGraphTriggerApp(deps: ServerDeps, env: () => TriggerEnv = () => triggerEnv(deps)): Hono {
+  const app = new Hono();
+  app.onError(triggerErrors);
+
+  app.get("/:id/triggers", async (c) => {
+    const id = uuidParam(c, "id", "graph");
+    if (!(await getGraph(deps.database, id))) throw notFound("graph", id);
+    const e = env();
+    const now = e.now();
+    return c.json((await listTriggers(e, { graphId: id })).map((t) => triggerView(t, now)));
+  });
+
+  app.post("/:id/triggers", async (c) => {
+    const id = uuidParam(c, "id", "graph");
+    const body = await readJson(c, CreateTriggerBodySchema);
+    const created = await createTrigger(env(), id, body);
+    if (!created) throw notFound("graph", id);
+    return c.json(created, 201);
+  });
+  return app;
+}
+
+/** /api/triggers/... */
+export function createTriggerApp(deps: ServerDeps, env: () => TriggerEnv = () => triggerEnv(deps)): Hono {
+  const app = new Hono();
+  app.onError(triggerErrors);
+
+  app.get("/cron-preview", (c) => {
+    const q = parseQuery(c, CronPreviewQuerySchema);
+    let expression: string;
+    try {
+      expression = validateCron(q.expression, q.timezone);
+    } catch (err) {
+      if (err instanceof ScheduleError) throw new ApiError(400, "INVALID_CRON", err.message, { field: err.field });
+      throw err;
+    }
+    const next = cronTimesAfter(expression, q.timezone, env().now(), { count: q.count });
+    const preview: CronPreview = {
+      expression,
+      description: describeCron(expression),
+      next: next.map((at) => ({ at: at.toISOString(), local: describeInstant(at, q.timezone) })),
+    };
+    return c.json(preview);
+  });
+
+  app.get("/:id", async (c) => {
+    const id = uuidParam(c, "id", "trigger");
+    const t = await getTrigger(env(), id);
+    if (!t) throw notFound("trigger", id);
+    return c.json(triggerView(t, env().now()));
+  });
+
+  app.patch("/:id", async (c) => {
+    const id = uuidParam(c, "id", "trigger");
+    const body = await readJson(c, UpdateTriggerBodySchema);
+    const t = await updateTrigger(env(), id, body);
+    if (!t) throw notFound("trigger", id);
+    return c.json(t);
+  });
+
+  app.delete("/:id", async (c) => {
+    const id = uuidParam(c, "id", "trigger");
+    if (!(await deleteTrigger(env(), id))) throw notFound("trigger", id);
+    return c.body(null, 204);
+  });
+
+  app.get("/:id/fires", async (c) => {
+    const id = uuidParam(c, "id", "trigger");
+    if (!(await getTrigger(env(), id))) throw notFound("trigger", id);
+    const limit = Number(c.req.query("limit") ?? 50);
+    if (!Number.isInteger(limit) || limit < 1) throw new ApiError(400, "INVALID_QUERY", "limit must be a positive integer");
+    const beforeText = c.req.query("before");
+    const before = beforeText ? new Date(beforeText) : undefined;
+    if (before && Number.isNaN(before.getTime())) throw new ApiError(400, "INVALID_QUERY", "before must be an ISO date-time");
+    return c.json(await listFires(env(), id, { limit, before }));
+  });
+
+  app.post("/:id/secret", async (c) => {
+    const id = uuidParam(c, "id", "trigger");
+    const t = await getTrigger(env(), id);
+    if (!t) throw notFound("trigger", id);
+    if (t.kind !== "webhook") throw new ApiError(409, "NOT_A_WEBHOOK", `trigger is a ${t.kind} trigger; only webhooks have a secret`);
+    return c.json(await rotateSecret(env(), id));
+  });
+  return app;
+}
+
+export const graphTriggerRoutes: RouteModule = (deps) => ({ prefix: "graphs", app: createGraphTriggerApp(deps) });
+export const triggerRoutes: RouteModule = (deps) => ({ prefix: "triggers", app: createTriggerApp(deps) });
+
+/** The scheduler in `genjed start` (any number of processes may run it against one database). */
+export const triggerService: Service = async (deps) => {
+  const scheduler = new TriggerScheduler(triggerEnv(deps));
+  scheduler.start({ hub: deps.hub });
+  return { stop: () => scheduler.stop() };
+};
