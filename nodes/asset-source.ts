@@ -25,7 +25,7 @@ export const AssetSourceConfigSchema = z.strictObject({
     .default("examples/demo-catalog/products.json")
     .describe("CSV or JSON catalogue: a path (relative to the working directory or the install folder) or an http(s) URL"),
   products: z.array(ProductRowSchema).default([]).describe("Inline product rows (source: inline)"),
-  urls: z.array(z.string().url()).default([]).describe("Image URLs, one product each, named after the file (source: urls)"),
+  urls: z.array(z.string().url()).default([]).describe("Image URLs, one product each, named after the file, price 0 (source: urls; use a catalogue file for prices)"),
   brand: BrandKitConfigSchema.default(BrandKitConfigSchema.parse({})).describe("Brand kit; a `brand` object in a JSON catalogue file replaces it"),
   limit: z.number().int().min(1).max(10_000).optional().describe("Use only the first N products"),
   allowHosts: z

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { NodeEstimate } from "./types.js";
+import { LOCAL_MODELS } from "./providers/local/index.js";
 import { REPLICATE_MODELS, estimateReplicateUsd, replicateModelKeys, type ReplicateModel, type ReplicateModelKind } from "./providers/replicate/models.js";
 
 export const PROVIDERS = ["local", "replicate"] as const;
@@ -16,7 +17,7 @@ export interface GenerationConfig {
 }
 
 /** The local provider's single renderer per kind (shown as its "model"). */
-export const LOCAL_MODEL_KEYS: Record<ReplicateModelKind, string> = { image: "studio", video: "kenburns", speech: "espeak-ng", llm: "rule-based" };
+export const LOCAL_MODEL_KEYS: Record<ReplicateModelKind, string> = { ...LOCAL_MODELS, llm: "rule-based" };
 
 export function generationFields(kind: ReplicateModelKind, defaultReplicateModel: string) {
   const keys = replicateModelKeys(kind).join(", ");
