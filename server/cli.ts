@@ -15,6 +15,8 @@ Commands:
   run FILE              run a graph document headless; exit code 0 only when the run succeeds
       --json            print the final run object as JSON on stdout
       --budget USD      stop before any paid node that would take the run over USD
+      --input NODE.FIELD=VALUE   override a node's config for this run (JSON or text; @file.json reads a file); repeatable
+      --inputs FILE     overrides from a JSON file: { "nodeId": { "field": value } }
   dev                   start the server with the editor in hot-reload mode (Vite)
 
 Environment: PORT (4280), HOST (127.0.0.1), GENJED_HOME (./.genjed), DATABASE_URL,
@@ -40,12 +42,13 @@ async function main(argv: string[]): Promise<number> {
       const { positionals, values } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { json: { type: "boolean", default: false }, budget: { type: "string" } },
+        options: { json: { type: "boolean", default: false }, budget: { type: "string" }, input: { type: "string", multiple: true }, inputs: { type: "string" } },
       });
       if (positionals.length !== 1) return usage("run takes one FILE");
       const budget = values.budget === undefined ? undefined : Number(values.budget);
       if (budget !== undefined && (!Number.isFinite(budget) || budget < 0)) return usage(`--budget must be a number of USD, got "${values.budget}"`);
-      return (await import("./commands/run.js")).runCommand(positionals[0], { json: values.json!, budgetUsd: budget });
+      const overrides = await (await import("./commands/run-inputs.js")).parseRunInputs(values.input ?? [], values.inputs);
+      return (await import("./commands/run.js")).runCommand(positionals[0], { json: values.json!, budgetUsd: budget, overrides });
     }
     case undefined:
     case "help":

@@ -3,6 +3,7 @@ import { getRun, startRunFromDocument, RunInputError } from "../../engine/runs.j
 import { createProductRegistry } from "../../nodes/index.js";
 import type { CompileError, RunEvent, RunView } from "../../schemas/index.js";
 import { readJsonFile } from "../cli.js";
+import { withInputs, type Overrides } from "./run-inputs.js";
 import { readConfig } from "../config.js";
 import { startRuntime } from "../runtime.js";
 
@@ -38,10 +39,10 @@ const ICON: Record<string, string> = {
   canceled: "■",
 };
 
-export async function runCommand(file: string, o: { json: boolean; budgetUsd?: number }): Promise<number> {
+export async function runCommand(file: string, o: { json: boolean; budgetUsd?: number; overrides?: Overrides }): Promise<number> {
   const doc = await readJsonFile(file);
   const registry = createProductRegistry();
-  const precheck = compile(doc, registry);
+  const precheck = compile(withInputs(doc, o.overrides), registry);
   if (!precheck.ok) {
     console.error(`${file}: ${precheck.errors.length} error(s)`);
     for (const e of precheck.errors) console.error(formatCompileError(e));
@@ -72,7 +73,7 @@ export async function runCommand(file: string, o: { json: boolean; budgetUsd?: n
       });
     });
     try {
-      ({ runId } = await startRunFromDocument(sql, registry, { document: doc, budgetUsd: o.budgetUsd, trigger: { kind: "cli", file } }));
+      ({ runId } = await startRunFromDocument(sql, registry, { document: doc, budgetUsd: o.budgetUsd, overrides: o.overrides, trigger: { kind: "cli", file } }));
     } catch (e) {
       if (e instanceof RunInputError) {
         for (const err of e.errors) console.error(formatCompileError(err));
