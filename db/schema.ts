@@ -18,19 +18,34 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { workspaces } from "./schema-auth.js";
 
 export const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
-export const graphs = pgTable("graphs", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  name: text("name").notNull(),
-  /** Materialised JSON view of the live document (the Y.Doc is the source of truth while edited). */
-  document: jsonb("document").notNull(),
-  createdAt: createdAt(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-});
+/**
+ * The workspace a graph or run belongs to. Rows inserted without one land in the default workspace
+ * (a SQL function, created by the auth migration), so seeding, CLI runs and older code stay valid.
+ */
+const workspaceId = () =>
+  uuid("workspace_id")
+    .default(sql`genjed_default_workspace()`)
+    .references(() => workspaces.id);
+
+export const graphs = pgTable(
+  "graphs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    workspaceId: workspaceId(),
+    /** Materialised JSON view of the live document (the Y.Doc is the source of truth while edited). */
+    document: jsonb("document").notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("graphs_workspace").on(t.workspaceId, t.updatedAt)],
+);
 
 export const graphVersions = pgTable(
   "graph_versions",
@@ -53,6 +68,7 @@ export const runs = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     graphId: uuid("graph_id").references(() => graphs.id, { onDelete: "set null" }),
     versionId: uuid("version_id").references(() => graphVersions.id, { onDelete: "set null" }),
+    workspaceId: workspaceId(),
     name: text("name").notNull(),
     /** The immutable snapshot executed, and its compiled plan. */
     document: jsonb("document").notNull(),
@@ -68,7 +84,13 @@ export const runs = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
-  (t) => [index("runs_graph_created").on(t.graphId, t.createdAt), index("runs_created").on(t.createdAt)],
+  (t) => [
+    index("runs_graph_created").on(t.graphId, t.createdAt),
+    index("runs_created").on(t.createdAt),
+    index("runs_workspace_created").on(t.workspaceId, t.createdAt),
+    // The daily spending cap sums the workspace's runs still going or finished in the last day.
+    index("runs_workspace_finished").on(t.workspaceId, t.finishedAt),
+  ],
 );
 
 /** Per node of a run: how many upstream nodes it still waits for, and its gathered result. */
