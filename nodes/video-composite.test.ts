@@ -101,7 +101,26 @@ describe("video.composite (local pipeline)", () => {
   }, 60_000);
 });
 
-describe("video.composite fit", () => {
+describe("video.composite formats", () => {
+  it("encodes h265 at 60 fps in 4:5", async () => {
+    const out = await h.run(videoComposite, { clips, voiceover: voice }, { aspectRatios: ["4:5"], resolution: "360p", durationSec: 4, introSec: 0.5, outroSec: 1, fps: 60, codec: "h265", quality: "draft" });
+    const [ad] = out.videos as MediaRef[];
+    const p = await probeMedia(h.storage.path(ad.hash));
+    expect(p).toMatchObject({ width: 360, height: 450, fps: 60, videoCodec: "hevc", audioCodec: "aac" });
+    expect(Math.abs(p.durationSec! - 4)).toBeLessThanOrEqual(0.1);
+  }, 60_000);
+
+  it("puts the brand logo on the outro card", async () => {
+    const logo = (await h.run(assetSource, {}, { source: "inline", products: [{ name: "x", price: 1, images: ["examples/demo-catalog/images/halo-headphones.png"] }] })).products as Product[];
+    const cfg = { aspectRatios: ["16:9"], resolution: "360p", durationSec: 4, introSec: 0, outroSec: 2, quality: "draft", music: "none" };
+    const [withLogo] = (await h.run(videoComposite, { clips: [clips[0]], brand: { ...brand, logo: logo[0].images[0] } }, cfg)).videos as MediaRef[];
+    const [without] = (await h.run(videoComposite, { clips: [clips[0]], brand }, cfg)).videos as MediaRef[];
+    const a = await grabFrame(h.storage.path(withLogo.hash), 3.5, 640, 360);
+    const b = await grabFrame(h.storage.path(without.hash), 3.5, 640, 360);
+    expect(regionDifference(a, b, 640, 360, { x0: 0.43, y0: 0.3, x1: 0.57, y1: 0.4 })).toBeGreaterThan(10);
+    expect(regionDifference(a, b, 640, 360, { x0: 0, y0: 0.75, x1: 0.3, y1: 0.9 })).toBeLessThan(2);
+  }, 60_000);
+
   it("contain shows the whole clip on the brand background", async () => {
     const out = await h.run(videoComposite, { clips: [clips[0]], brand }, { aspectRatios: ["9:16"], resolution: "360p", durationSec: 4, introSec: 0, outroSec: 0, transitionSec: 0, fit: "contain", quality: "draft", disclaimer: "" });
     const [ad] = out.videos as MediaRef[];
