@@ -132,3 +132,15 @@ describe("prompt.parse (replicate LLM)", () => {
     expect(h.logs.slice(logs).some((l) => l.level === "warn" && l.message.includes("using the rule-based parser"))).toBe(true);
   });
 });
+
+describe("prompt.parse languages", () => {
+  it("uses the language's default texts, and a brandless call to action without a brand", async () => {
+    const da = await h.run(promptParse, { product, brand }, { language: "da" });
+    expect(da.headline).toBe("Stride Runner nu 89,95 €");
+    expect(da.cta).toBe("Køb nu hos Northwind Goods");
+    expect(da.voiceover).toBe("Mød Stride Runner. Lightweight everyday running shoe. Nu kun 89,95 €. Køb nu hos Northwind Goods.");
+    const sv = await h.run(promptParse, { product }, { language: "sv" });
+    expect(sv.cta).toBe("Köp nu");
+    expect((sv.texts as { disclaimer: string }).disclaimer).toBe("Pris inkl. moms. Så länge lagret räcker.");
+  });
+});

@@ -8,6 +8,7 @@ import { BrandSchema, ProductSchema, type AdTexts } from "../schemas/content.js"
 import { parsePort } from "./port-values.js";
 import { notesFor, revisionNotesField, withRevisionNotes } from "./revision.js";
 import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "./generation-config.js";
+import { DEFAULT_TEMPLATES } from "./prompts/default-templates.js";
 import { llmParse } from "./prompts/llm.js";
 import { consistencySeed, ruleBasedScenes, ruleBasedShots, VIEW_ORDER } from "./prompts/rule-based.js";
 import { describeKnownPlaceholders, renderTemplate, unknownPlaceholders, type Language } from "./prompts/template.js";
@@ -17,20 +18,19 @@ const DEFAULT_LLM = "llama-3-8b-instruct";
 
 const TemplateSchema = z
   .strictObject({
-    headline: z.string().default("{{product_name}} now {{price}}").describe("On-screen headline, e.g. {{product_name}} now {{price}}"),
-    cta: z.string().default("Shop now at {{brand_name}}").describe("Call to action shown on the outro card"),
-    disclaimer: z.string().default("Price incl. VAT. While stocks last.").describe("Small print shown along the bottom"),
-    voiceover: z
-      .string()
-      .default("Meet the {{product_name}}. {{description}} Now only {{price}}. {{cta}}.")
-      .describe("Voice-over script; {{cta}} and {{headline}} insert the rendered texts"),
+    headline: z.string().optional().describe("On-screen headline, e.g. {{product_name}} now {{price}}; empty: the language's default"),
+    cta: z.string().optional().describe("Call to action on the outro card; empty: the language's default"),
+    disclaimer: z.string().optional().describe("Small print along the bottom; empty: the language's default"),
+    voiceover: z.string().optional().describe("Voice-over script; {{cta}} and {{headline}} insert the rendered texts; empty: the language's default"),
     style: z.array(z.string()).default(["soft studio lighting", "high detail", "clean composition"]).describe("Style keywords added to every image prompt"),
   })
   .superRefine((t, ctx) => {
     for (const field of ["headline", "cta", "disclaimer", "voiceover"] as const) {
       // Texts may refer to the ones rendered before them, never to themselves or later ones.
       const allowed = field === "voiceover" ? undefined : ["product_name", "product_id", "price", "currency", "category", "description", "brand_name"];
-      const unknown = unknownPlaceholders(t[field], allowed);
+      const text = t[field];
+      if (text === undefined) continue;
+      const unknown = unknownPlaceholders(text, allowed);
       if (unknown.length) {
         ctx.addIssue({
           code: "custom",
@@ -56,7 +56,7 @@ export const PromptParseConfigSchema = z
     motion: z.number().min(0).max(1).default(0.5).describe("Motion intensity of the scenes, 0 (still) to 1 (strong)"),
     sceneSec: z.number().min(1).max(20).default(4).describe("Length of each scene clip in seconds"),
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional().describe("Consistency seed shared by all views; default derived from the product id"),
-    language: z.enum(["en", "da", "de", "sv"]).default("en").describe("Language of the voice-over and price formatting"),
+    language: z.enum(["en", "da", "de", "sv"]).default("en").describe("Language of the default texts, the voice-over and price formatting"),
     maxScriptWords: z.number().int().min(5).max(300).default(40).describe("Upper bound on the voice-over length in words (about 2.5 words per second)"),
     revisionNotes: revisionNotesField(),
   })
@@ -98,10 +98,12 @@ export const promptParse = defineNode({
         throw new PermanentNodeError(`template.${field}: ${(err as Error).message}`, "NODE_INPUT_INVALID", { field: `template.${field}` });
       }
     };
-    const headline = render(config.template.headline, "headline");
-    const cta = render(config.template.cta, "cta");
-    const disclaimer = render(config.template.disclaimer, "disclaimer");
-    const draftVoiceover = render(config.template.voiceover, "voiceover", { cta, headline });
+    const defaults = DEFAULT_TEMPLATES[language];
+    const t = config.template;
+    const headline = render(t.headline ?? defaults.headline, "headline");
+    const cta = render(t.cta ?? (brand ? defaults.cta : defaults.ctaWithoutBrand), "cta");
+    const disclaimer = render(t.disclaimer ?? defaults.disclaimer, "disclaimer");
+    const draftVoiceover = render(t.voiceover ?? defaults.voiceover, "voiceover", { cta, headline });
 
     const views: string[] = config.views ?? VIEW_ORDER.slice(0, config.viewCount);
     const seed = config.seed ?? consistencySeed(product.id);
