@@ -6,6 +6,8 @@ import { CostsPage } from "./pages/CostsPage.js";
 import { EditorPage } from "./pages/EditorPage.js";
 import { GraphListPage } from "./pages/GraphListPage.js";
 import { ReviewsPage } from "./pages/ReviewsPage.js";
+import { CalendarPage } from "./calendar/CalendarPage.js";
+import { TriggersPage } from "./triggers/TriggersPage.js";
 
 export function App() {
   const route = useRoute();
@@ -14,7 +16,11 @@ export function App() {
       <ServerStatus />
       <ErrorBoundary key={route.page + ("graphId" in route ? route.graphId : "")}>
         {route.page === "editor" ? (
-          <EditorPage graphId={route.graphId} />
+          <EditorPage graphId={route.graphId} runId={route.runId} />
+        ) : route.page === "triggers" ? (
+          <TriggersPage graphId={route.graphId} />
+        ) : route.page === "calendar" ? (
+          <CalendarPage />
         ) : route.page === "reviews" ? (
           <ReviewsPage />
         ) : route.page === "costs" ? (

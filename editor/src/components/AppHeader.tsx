@@ -3,6 +3,7 @@ import { hrefOf, type Route } from "../lib/router.js";
 
 const LINKS: { route: Route; label: string }[] = [
   { route: { page: "graphs" }, label: "Graphs" },
+  { route: { page: "calendar" }, label: "Calendar" },
   { route: { page: "reviews" }, label: "Review queue" },
   { route: { page: "costs" }, label: "Costs" },
 ];

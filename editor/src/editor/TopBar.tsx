@@ -16,7 +16,7 @@ const STATUS_TEXT = {
 } as const;
 
 export function TopBar({ me, onRename }: { me: UserIdentity; onRename: (u: UserIdentity) => void }) {
-  const { session, commands } = useEditor();
+  const { session, commands, graphId } = useEditor();
   const status = useStore(session.state, (s) => s.status);
   const [name, setName] = useState(() => readName(session.doc));
   const [draft, setDraft] = useState<string | null>(null);
@@ -52,6 +52,8 @@ export function TopBar({ me, onRename }: { me: UserIdentity; onRename: (u: UserI
       <Presence me={me} onRename={onRename} />
       <RunControls />
       <nav className="topbar-links">
+        <a href={`#/graphs/${encodeURIComponent(graphId)}/triggers`} data-testid="triggers-link">Triggers</a>
+        <a href="#/calendar">Calendar</a>
         <a href="#/reviews">Reviews</a>
         <a href="#/costs">Costs</a>
       </nav>

@@ -20,7 +20,7 @@ import { toast } from "../lib/toast.js";
 import { useAsync } from "../lib/useAsync.js";
 import { RunTracker } from "../runs/tracker.js";
 
-export function EditorPage({ graphId }: { graphId: string }) {
+export function EditorPage({ graphId, runId }: { graphId: string; runId?: string }) {
   // The graph must exist (a wrong link gets a clear message, not a socket retrying forever).
   const boot = useAsync(async () => {
     const [graph, nodeTypes] = await Promise.all([api.getGraph(graphId), api.nodeTypes()]);
@@ -43,7 +43,7 @@ export function EditorPage({ graphId }: { graphId: string }) {
       </div>
     );
   }
-  return <Editor graphId={graphId} nodeTypes={boot.data.nodeTypes} />;
+  return <Editor graphId={graphId} nodeTypes={boot.data.nodeTypes} runId={runId} />;
 }
 
 function buildEnv(graphId: string, nodeTypes: NodeTypeInfo[], me: UserIdentity): EditorEnv {
@@ -76,7 +76,7 @@ function buildEnv(graphId: string, nodeTypes: NodeTypeInfo[], me: UserIdentity):
   };
 }
 
-function Editor({ graphId, nodeTypes }: { graphId: string; nodeTypes: NodeTypeInfo[] }) {
+function Editor({ graphId, nodeTypes, runId }: { graphId: string; nodeTypes: NodeTypeInfo[]; runId?: string }) {
   const [me, setMe] = useState<UserIdentity>(() => loadIdentity());
   const [env, setEnv] = useState<EditorEnv | null>(null);
   // Built in an effect (not a memo) so a remount never reuses a destroyed session.
@@ -92,10 +92,10 @@ function Editor({ graphId, nodeTypes }: { graphId: string; nodeTypes: NodeTypeIn
     };
   }, [graphId, nodeTypes]);
   if (!env) return <Loading label="Opening graph…" />;
-  return <EditorView env={env} me={me} setMe={setMe} />;
+  return <EditorView env={env} me={me} setMe={setMe} runId={runId} />;
 }
 
-function EditorView({ env, me, setMe }: { env: EditorEnv; me: UserIdentity; setMe: (u: UserIdentity) => void }) {
+function EditorView({ env, me, setMe, runId }: { env: EditorEnv; me: UserIdentity; setMe: (u: UserIdentity) => void; runId?: string }) {
   const graphId = env.graphId;
   useEffect(() => env.session.setUser(me), [env, me]);
   useShortcuts(env);
@@ -108,13 +108,19 @@ function EditorView({ env, me, setMe }: { env: EditorEnv; me: UserIdentity; setM
   useEffect(() => {
     if (!synced) return;
     void env.validator.run();
+    // A link to one run (#/graphs/ID/runs/RUN, from the calendar or trigger history) shows that run.
+    if (runId) {
+      void env.runs.show(runId);
+      env.ui.set((s) => ({ ...s, rightTab: "run" }));
+      return;
+    }
     api
       .listRuns(graphId, 1)
       .then((list) => {
         if (list[0] && !env.runs.currentRunId) void env.runs.show(list[0].id);
       })
       .catch(() => {});
-  }, [synced, env, graphId]);
+  }, [synced, env, graphId, runId]);
 
   return (
     <EditorContext.Provider value={env}>
