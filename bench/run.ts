@@ -39,8 +39,8 @@ async function main() {
 
 /** Benchmarks owned by other areas (media, editor) register here. */
 async function optionalBenches(): Promise<Bench[]> {
-  const out: Bench[] = [];
-  return out;
+  const { benchComposite } = await import("./composite.js");
+  return [{ name: "composite", run: ({ url, home }) => benchComposite({ url, home }) }];
 }
 
 main().catch((e) => {

@@ -143,9 +143,25 @@ describe("executor", () => {
     expect(bad.error).toMatchObject({ message: "primary is down" });
   });
 
-  it("does not retry a permanent error", async () => {
+  it("does not retry a permanent error, but still tries the fallback chain", async () => {
     const run = await engine.run(graph([{ id: "p", type: "test.step", config: { permanentError: true }, retry: { maxAttempts: 5, backoffMs: 10 } }]));
     expect(run.nodes[0]).toMatchObject({ status: "failed", attempts: 1, error: { code: "STEP_BAD_INPUT" } });
+    const logs = await engine.db.sql`select count(*)::int as n from node_logs where run_id = ${run.id}`;
+    expect(logs[0].n).toBe(1);
+
+    const fallback = await engine.run(
+      graph([
+        {
+          id: "p",
+          type: "test.step",
+          config: { refusingProviders: ["primary"], fallback: [{ provider: "backup" }], add: 3 },
+          retry: { maxAttempts: 5, backoffMs: 10 },
+        },
+      ]),
+    );
+    expect(fallback.nodes[0]).toMatchObject({ status: "succeeded", provider: "backup", output: { out: 3 } });
+    const tries = await engine.db.sql`select message from node_logs where run_id = ${fallback.id} order by id`;
+    expect(tries.filter((t) => /attempt \d via primary/.test(t.message))).toHaveLength(1);
   });
 
   it("halts at the budget: a paid node that would go over is never started", async () => {

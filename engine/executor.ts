@@ -25,6 +25,7 @@ import { enqueueNodeJobs, queueNameOf, type NodeJobPayload } from "./jobs.js";
 import { loadPlan } from "./plan-cache.js";
 import { finishItem, haltRun, lockRun, publishNode, settleRun, type ItemOutcome, type RunRow } from "./scheduler.js";
 import { trackingSecrets } from "./secrets.js";
+import { checkDailyCap } from "./spend-limits.js";
 import type { ProviderLimits } from "./limits.js";
 
 export type { ProviderFactory };
@@ -133,8 +134,8 @@ async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Pro
   const provider = (stageConfig.provider as string | undefined) ?? null;
   let attempt: number | null;
   let runRow: RunRow;
-  if ((paid && row.budgetUsd !== null) || row.runStatus !== "running") {
-    // Budget checks (and waking a waiting run) need the run lock: spent + reserved + this must fit.
+  if (paid || row.runStatus !== "running") {
+    // Budget and daily-cap checks (and waking a waiting run) need the run lock: spent + reserved + this must fit.
     const r = await sql.begin(async (tx) => {
       const run = await lockRun(tx, p.runId);
       if (run.status === "canceled" || run.status === "failed") {
@@ -145,9 +146,14 @@ async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Pro
         const [{ reserved }] = await tx<{ reserved: number }[]>`
           select coalesce(sum(reserved_usd), 0)::float8 as reserved from node_runs where run_id = ${p.runId} and status = 'running'`;
         if (run.costUsd + reserved + reserve > run.budgetUsd + 1e-9) {
-          await haltOnBudget(tx, p, { budgetUsd: run.budgetUsd, spentUsd: run.costUsd, reservedUsd: reserved, estimateUsd: reserve });
+          await haltOnLimit(tx, p, budgetError(p, { budgetUsd: run.budgetUsd, spentUsd: run.costUsd, reservedUsd: reserved, estimateUsd: reserve }));
           return { run, attempt: null };
         }
+      }
+      const overCap = paid ? await checkDailyCap(tx, p.runId, reserve, p.nodeId) : null;
+      if (overCap) {
+        await haltOnLimit(tx, p, overCap);
+        return { run, attempt: null };
       }
       const attempt = await markRunning(tx, p, { reserve, provider });
       if (attempt !== null && run.status !== "running") await settleRun(tx, p.runId);
@@ -183,12 +189,14 @@ async function markRunning(q: Queryable, p: NodeJobPayload, o: { reserve: number
   return r ? r.attempts : null;
 }
 
-async function haltOnBudget(tx: Tx, p: NodeJobPayload, d: { budgetUsd: number; spentUsd: number; reservedUsd: number; estimateUsd: number }): Promise<void> {
-  const error: RunError = {
-    code: "BUDGET_EXCEEDED",
-    message: `node "${p.nodeId}" would cost about $${d.estimateUsd.toFixed(4)}; spent $${d.spentUsd.toFixed(4)} + running $${d.reservedUsd.toFixed(4)} of a $${d.budgetUsd.toFixed(4)} budget`,
-    details: d,
-  };
+const budgetError = (p: NodeJobPayload, d: { budgetUsd: number; spentUsd: number; reservedUsd: number; estimateUsd: number }): RunError => ({
+  code: "BUDGET_EXCEEDED",
+  message: `node "${p.nodeId}" would cost about $${d.estimateUsd.toFixed(4)}; spent $${d.spentUsd.toFixed(4)} + running $${d.reservedUsd.toFixed(4)} of a $${d.budgetUsd.toFixed(4)} budget`,
+  details: d,
+});
+
+/** A spending limit (run budget, workspace daily cap) stops the run before this paid item starts. */
+async function haltOnLimit(tx: Tx, p: NodeJobPayload, error: RunError): Promise<void> {
   // Halt first (so the run's error is the budget, not "a node failed"), then mark this item as the one that hit it.
   await haltRun(tx, p.runId, "failed", error);
   await tx`update node_runs set status = 'failed', error = ${toJsonb(error)}::jsonb where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item}`;
@@ -286,7 +294,7 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
       return;
     }
     if (failure === undefined && isSuspension(result)) {
-      await tx`update node_runs set status = 'waiting', waiting = ${toJsonb(result.payload)}::jsonb, reserved_usd = 0,
+      await tx`update node_runs set status = 'waiting', waiting = ${toJsonb(secrets.redactDeep(result.payload))}::jsonb, reserved_usd = 0,
                cost_usd = cost_usd + ${cost.costUsd}, cost_breakdown = cost_breakdown || ${JSON.stringify(costs)}::jsonb
                where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item} and status = 'running'`;
       if (cost.costUsd > 0) await tx`update runs set cost_usd = cost_usd + ${cost.costUsd} where id = ${p.runId}`;
@@ -295,7 +303,8 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
       return;
     }
     if (failure === undefined) {
-      const output = result as NodeOutputs;
+      // A secret the node read never lands in its stored output (or the cache, or what downstream nodes get).
+      const output = secrets.redactDeep(result as NodeOutputs);
       await Promise.all([
         claim.cacheKey
           ? tx`insert into cache_entries (key, node_type, output, cost_usd) values (${claim.cacheKey}, ${claim.node.type}, ${toJsonb(output)}::jsonb, ${cost.costUsd})
@@ -312,7 +321,9 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
       const delay = retry.backoffMs * 2 ** (claim.attempt - 1);
       await requeue(tx, claim, p, { error, cost, runAt: new Date(Date.now() + delay), stage: claim.stage, resetAttempts: false });
       ctx.log(`attempt ${claim.attempt} failed (${error.message}); retrying in ${delay} ms`, "warn");
-    } else if (!permanent && claim.stage + 1 < claim.chain.length) {
+    } else if (claim.stage + 1 < claim.chain.length) {
+      // A permanent error ends this stage's retries but not the chain: another provider may not
+      // share the problem (a missing Replicate token, a model that refuses the input).
       const next = claim.chain[claim.stage + 1] as Record<string, unknown>;
       await requeue(tx, claim, p, { error, cost, runAt: null, stage: claim.stage + 1, resetAttempts: true });
       ctx.log(`giving up on ${describeStage(stageConfig)} after ${claim.attempt} attempt(s); falling back to ${describeStage(next)}`, "warn");

@@ -5,3 +5,4 @@ export * from "./events.js";
 export * from "./catalog.js";
 export * from "./api.js";
 export * from "./compile.js";
+export * from "./content.js";

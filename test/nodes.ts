@@ -62,6 +62,8 @@ export const stepNode = defineNode({
     fallback: z.array(z.object({ provider: z.string() })).default([]),
     usd: z.number().min(0).default(0),
     permanentError: z.boolean().default(false),
+    /** Providers that refuse with a permanent error (like a missing API token). */
+    refusingProviders: z.array(z.string()).default([]),
   }),
   providers: ["primary", "backup"],
   paid: (c) => c.usd > 0,
@@ -71,6 +73,7 @@ export const stepNode = defineNode({
     ctx.log(`step ${ctx.nodeId} item ${ctx.item || "-"} attempt ${ctx.attempt} via ${config.provider}`);
     if (config.delayMs) await sleep(config.delayMs, undefined, { signal: ctx.signal });
     if (config.permanentError) throw new PermanentNodeError("bad input for step", "STEP_BAD_INPUT");
+    if (config.refusingProviders.includes(config.provider)) throw new PermanentNodeError(`${config.provider} needs a token`, "TOKEN_MISSING");
     if (config.brokenProviders.includes(config.provider)) throw new Error(`${config.provider} is down`);
     if (ctx.attempt <= config.failAttempts) throw new Error(`flaky failure on attempt ${ctx.attempt}`);
     if (config.usd) ctx.cost(config.usd, `${config.provider} x1`);
