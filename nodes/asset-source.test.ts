@@ -75,6 +75,8 @@ describe("asset.source", () => {
     expect(nonPublicReason("169.254.169.254")).toBe("a link-local address");
     expect(nonPublicReason("::ffff:127.0.0.1")).toBe("a loopback address");
     expect(nonPublicReason("fd00::1")).toBe("a private address");
+    expect(nonPublicReason("203.0.113.9")).toMatch(/reserved/);
+    expect(nonPublicReason("198.18.0.1")).toMatch(/reserved/);
     expect(nonPublicReason("93.184.216.34")).toBeUndefined();
   });
 

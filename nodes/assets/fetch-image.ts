@@ -39,6 +39,10 @@ export function nonPublicReason(address: string): string | undefined {
     if (a === 169 && b === 254) return "a link-local address";
     if (a === 100 && b >= 64 && b <= 127) return "a shared (carrier-grade NAT) address";
     if (a === 0 || a >= 224) return "not a unicast address";
+    // Documentation and benchmarking ranges (RFC 5737, RFC 2544): never a real image server.
+    if ((a === 192 && b === 0 && ip.split(".")[2] === "2") || (a === 198 && b === 51 && ip.split(".")[2] === "100") || (a === 203 && b === 0 && ip.split(".")[2] === "113") || (a === 198 && (b === 18 || b === 19))) {
+      return "a reserved (documentation or benchmarking) address";
+    }
     return undefined;
   }
   const v6 = ip.toLowerCase();
