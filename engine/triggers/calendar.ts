@@ -16,6 +16,8 @@ export interface CalendarRange {
   now: Date;
   graphId?: string;
   channel?: string;
+  /** Only this workspace's graphs and runs (the API passes the caller's). */
+  workspaceId?: string;
 }
 
 export type CalendarEntry = Omit<CalendarItem, "time">;
@@ -28,6 +30,7 @@ export const scheduledSource: CalendarSource = async (env, r) => {
     from triggers t join graphs g on g.id = t.graph_id
     where t.enabled and t.kind in ('cron', 'schedule') and t.next_fire_at is not null and t.next_fire_at < ${ts(r.to)}::timestamptz
       and (${r.graphId ?? null}::uuid is null or t.graph_id = ${r.graphId ?? null}::uuid)
+      and (${r.workspaceId ?? null}::uuid is null or g.workspace_id = ${r.workspaceId ?? null}::uuid)
       and (${r.channel ?? null}::text is null or t.channel = ${r.channel ?? null})`;
   const after = new Date(Math.max(r.from.getTime(), r.now.getTime()) - 1);
   return rows.flatMap((t) =>
@@ -55,6 +58,7 @@ export const firedSource: CalendarSource = async (env, r) => {
     from trigger_fires f join triggers t on t.id = f.trigger_id join graphs g on g.id = t.graph_id left join runs r on r.id = f.run_id
     where coalesce(f.scheduled_for, f.fired_at) >= ${ts(r.from)}::timestamptz and coalesce(f.scheduled_for, f.fired_at) < ${ts(r.to)}::timestamptz
       and (${r.graphId ?? null}::uuid is null or t.graph_id = ${r.graphId ?? null}::uuid)
+      and (${r.workspaceId ?? null}::uuid is null or g.workspace_id = ${r.workspaceId ?? null}::uuid)
       and (${r.channel ?? null}::text is null or t.channel = ${r.channel ?? null})
     order by 1 limit 5000`;
   return rows.map((f) => ({
@@ -81,6 +85,7 @@ export const publicationsSource: CalendarSource = async (env, r) => {
     where coalesce(p.published_at, p.scheduled_at) >= ${ts(r.from)}::timestamptz and coalesce(p.published_at, p.scheduled_at) < ${ts(r.to)}::timestamptz
       and p.status in ('published', 'scheduled')
       and (${r.graphId ?? null}::uuid is null or r.graph_id = ${r.graphId ?? null}::uuid)
+      and (${r.workspaceId ?? null}::uuid is null or r.workspace_id = ${r.workspaceId ?? null}::uuid)
       and (${r.channel ?? null}::text is null or p.channel = ${r.channel ?? null})
     order by 1 limit 5000`;
   return rows.map((p) => ({
@@ -104,6 +109,7 @@ export interface CalendarQuery {
   timezone: string;
   graphId?: string;
   channel?: string;
+  workspaceId?: string;
 }
 
 /** `days` local days from `start` (default: today in `timezone`), every day listed even when empty. */
@@ -114,7 +120,7 @@ export async function buildCalendar(env: TriggerEnv, q: CalendarQuery, sources: 
   const dates = Array.from({ length: q.days }, (_, i) => addDays(start, i));
   const from = startOfLocalDay(start, q.timezone);
   const to = startOfLocalDay(addDays(start, q.days), q.timezone);
-  const entries = (await Promise.all(sources.map((s) => s(env, { from, to, now, graphId: q.graphId, channel: q.channel })))).flat();
+  const entries = (await Promise.all(sources.map((s) => s(env, { from, to, now, graphId: q.graphId, channel: q.channel, workspaceId: q.workspaceId })))).flat();
   const byDate = new Map<string, CalendarItem[]>(dates.map((d) => [d, []]));
   for (const e of entries) {
     const at = new Date(e.at);

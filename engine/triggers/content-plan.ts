@@ -6,13 +6,13 @@
  */
 import { z } from "zod";
 import { graphs } from "../../db/schema.js";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { NodeRegistry } from "../../nodes/registry.js";
 import type { GraphDocument } from "../../schemas/index.js";
 import type { ContentPlanBody, ContentPlanView } from "../../schemas/triggers.js";
 import type { TriggerEnv } from "./env.js";
 import type { Overrides } from "./inputs.js";
-import { createTrigger, TriggerConfigError } from "./store.js";
+import { createTrigger, TriggerConfigError, type TriggerScope } from "./store.js";
 import { addDays, isValidZone, localDate, localToInstant } from "./zones.js";
 
 /** The day's post times: the given slots (one per post), or posts spread evenly from 09:00 to 21:00. */
@@ -90,8 +90,13 @@ function channelOverrides(document: GraphDocument, registry: NodeRegistry, chann
 }
 
 /** Preview (dryRun) or create the plan. null when the graph does not exist. */
-export async function createContentPlan(env: TriggerEnv, body: ContentPlanBody): Promise<(ContentPlanView & { channelOptions: string[] | null }) | null> {
-  const [g] = await env.database.db.select({ document: graphs.document }).from(graphs).where(eq(graphs.id, body.graphId));
+export async function createContentPlan(
+  env: TriggerEnv,
+  body: ContentPlanBody,
+  scope: TriggerScope = {},
+): Promise<(ContentPlanView & { channelOptions: string[] | null }) | null> {
+  const inScope = scope.workspaceId ? and(eq(graphs.id, body.graphId), eq(graphs.workspaceId, scope.workspaceId)) : eq(graphs.id, body.graphId);
+  const [g] = await env.database.db.select({ document: graphs.document }).from(graphs).where(inScope);
   if (!g) return null;
   const document = g.document as GraphDocument;
   const now = env.now();
@@ -117,7 +122,7 @@ export async function createContentPlan(env: TriggerEnv, body: ContentPlanBody):
       channel,
       budgetUsd: null,
       config: { times, timezone: body.timezone, missedPolicy: body.missedPolicy },
-    });
+    }, scope);
     triggers.push(t!);
   }
   return { ...base, triggers };

@@ -94,8 +94,19 @@ function firstFireAt(kind: string, config: Record<string, unknown>, now: Date): 
 
 const newSecret = () => `whsec_${randomBytes(32).toString("base64url")}`;
 
-async function graphDocument(env: TriggerEnv, graphId: string): Promise<GraphDocument | null> {
-  const [g] = await env.database.db.select({ document: graphs.document }).from(graphs).where(eq(graphs.id, graphId));
+/**
+ * Limits reads and writes to one workspace: a trigger or graph of another workspace is then not
+ * found. The API passes the caller's; the scheduler and webhooks act on any (they are trusted).
+ */
+export interface TriggerScope {
+  workspaceId?: string;
+}
+
+const graphInScope = (graphId: string, scope?: TriggerScope) =>
+  scope?.workspaceId ? and(eq(graphs.id, graphId), eq(graphs.workspaceId, scope.workspaceId)) : eq(graphs.id, graphId);
+
+async function graphDocument(env: TriggerEnv, graphId: string, scope?: TriggerScope): Promise<GraphDocument | null> {
+  const [g] = await env.database.db.select({ document: graphs.document }).from(graphs).where(graphInScope(graphId, scope));
   return g ? (g.document as GraphDocument) : null;
 }
 
@@ -106,8 +117,8 @@ async function checkVersion(env: TriggerEnv, graphId: string, versionId: string 
 }
 
 /** null when the graph does not exist. The answer carries the webhook secret: the only time it is shown. */
-export async function createTrigger(env: TriggerEnv, graphId: string, body: CreateTriggerBody): Promise<TriggerView | null> {
-  const document = await graphDocument(env, graphId);
+export async function createTrigger(env: TriggerEnv, graphId: string, body: CreateTriggerBody, scope?: TriggerScope): Promise<TriggerView | null> {
+  const document = await graphDocument(env, graphId, scope);
   if (!document) return null;
   await checkVersion(env, graphId, body.versionId);
   const config = validateConfig(body.kind, body.config, document);
@@ -148,11 +159,19 @@ function defaultName(kind: TriggerKind, config: Record<string, unknown>): string
   }
 }
 
-export async function getTrigger(env: TriggerEnv, id: string): Promise<TriggerRow | null> {
-  const [row] = await env.database.db.select().from(triggers).where(eq(triggers.id, id));
+export async function getTrigger(env: TriggerEnv, id: string, scope?: TriggerScope): Promise<TriggerRow | null> {
+  const [row] = scope?.workspaceId
+    ? await env.database.db
+        .select({ t: triggers })
+        .from(triggers)
+        .innerJoin(graphs, eq(graphs.id, triggers.graphId))
+        .where(and(eq(triggers.id, id), eq(graphs.workspaceId, scope.workspaceId)))
+        .then((rows) => rows.map((r) => r.t))
+    : await env.database.db.select().from(triggers).where(eq(triggers.id, id));
   return row ?? null;
 }
 
+/** A graph's triggers (the caller checks the graph is in its workspace). */
 export async function listTriggers(env: TriggerEnv, o: { graphId?: string } = {}): Promise<TriggerRow[]> {
   const q = env.database.db.select().from(triggers);
   return (o.graphId ? q.where(eq(triggers.graphId, o.graphId)) : q).orderBy(triggers.createdAt);
