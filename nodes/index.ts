@@ -4,6 +4,7 @@
 import { assetSource } from "./asset-source.js";
 import { imageGenerate } from "./image-generate.js";
 import { promptParse } from "./prompt-parse.js";
+import { publishChannel } from "./publish-channel.js";
 import { qaGate } from "./qa-gate.js";
 import { NodeRegistry } from "./registry.js";
 import { reviewHuman } from "./review-human.js";
@@ -21,6 +22,7 @@ export const productNodes: NodeDefinition<any>[] = [
   videoComposite,
   qaGate,
   reviewHuman,
+  publishChannel,
 ];
 
 export function createProductRegistry(): NodeRegistry {

@@ -1,3 +1,5 @@
+import type { MetricsStore } from "../analytics/store.js";
+import type { PublicationLedger } from "../publishers/ledger.js";
 import type { NodeContext } from "../types.js";
 import type { GenerationProvider } from "./types.js";
 
@@ -8,6 +10,13 @@ import type { GenerationProvider } from "./types.js";
 export interface Providers {
   local: GenerationProvider;
   replicate: GenerationProvider;
+  /**
+   * Stores for nodes with durable side effects, which may not touch the database themselves: the
+   * publication ledger (publish.channel's idempotency) and the metric time series (analytics.collect).
+   * The runtime provides them on PostgreSQL (engine/control-providers.ts).
+   */
+  publications: PublicationLedger;
+  metrics: MetricsStore;
 }
 export type ProviderKind = keyof Providers;
 export type { GenerationProvider } from "./types.js";

@@ -1,0 +1,101 @@
+/**
+ * The publication ledger on PostgreSQL (see nodes/publishers/ledger.ts for the contract), the
+ * queries the content library's pages use, and the claim of due scheduled publications.
+ */
+import type { Queryable, Sql } from "../db/index.js";
+import { toJsonb } from "../db/index.js";
+import type { PublicationError, PublicationIntent, PublicationLedger, PublicationRecord } from "../nodes/publishers/ledger.js";
+
+export interface LedgerOptions {
+  /** Where our server is reachable from outside (library links, webhook asset URLs). */
+  publicUrl: string;
+}
+
+/** GENJED_PUBLIC_URL, else the local server. */
+export const publicUrlFromEnv = (env: NodeJS.ProcessEnv = process.env) => (env.GENJED_PUBLIC_URL || `http://localhost:${env.PORT || 4280}`).replace(/\/+$/, "");
+
+const COLUMNS = (q: Queryable) => q`
+  id, idempotency_key as "idempotencyKey", channel, status, request, platform_state as "platformState", platform_id as "platformId", url,
+  error, attempts, scheduled_at as "scheduledAt", published_at as "publishedAt", created_at as "createdAt"`;
+
+interface Row extends Omit<PublicationRecord, "scheduledAt" | "publishedAt" | "createdAt"> {
+  scheduledAt: Date | null;
+  publishedAt: Date | null;
+  createdAt: Date;
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+export const toRecord = (r: Row): PublicationRecord => ({ ...r, scheduledAt: iso(r.scheduledAt), publishedAt: iso(r.publishedAt), createdAt: iso(r.createdAt)! });
+
+export function createPublicationLedger(sql: Sql, o: LedgerOptions): PublicationLedger {
+  const one = async (rows: Row[], what: string) => {
+    if (!rows[0]) throw new Error(`publication ${what} does not exist`);
+    return toRecord(rows[0]);
+  };
+  return {
+    async find(key) {
+      const rows = await sql<Row[]>`select ${COLUMNS(sql)} from publications where idempotency_key = ${key}`;
+      return rows[0] ? toRecord(rows[0]) : null;
+    },
+    async begin(key, intent: PublicationIntent) {
+      const r = intent.request;
+      await sql`
+        insert into publications (idempotency_key, run_id, node_id, item, channel, status, request, media_hash, product_id, format)
+        values (${key}, ${intent.runId}, ${intent.nodeId}, ${intent.item}, ${intent.channel}, 'pending', ${toJsonb(r)}::jsonb,
+                ${r.media.hash}, ${r.product?.id ?? null}, ${toJsonb(r.format)}::jsonb)
+        on conflict (idempotency_key) do nothing`;
+      // A failed record is tried again (the platform never published it); anything else resumes as it is.
+      const rows = await sql<Row[]>`
+        update publications set attempts = attempts + 1, updated_at = now(),
+          status = case when status = 'failed' then 'pending' else status end
+        where idempotency_key = ${key}
+        returning ${COLUMNS(sql)}`;
+      return one(rows, key);
+    },
+    async checkpoint(id, state) {
+      await sql`update publications set platform_state = platform_state || ${toJsonb(state)}::jsonb, updated_at = now() where id = ${id}`;
+    },
+    async complete(id, result) {
+      const rows = await sql<Row[]>`
+        update publications set status = 'published', platform_id = ${result.platformId}, url = ${result.url}, error = null,
+          published_at = coalesce(${result.publishedAt ?? null}::timestamptz, now()), updated_at = now()
+        where id = ${id} returning ${COLUMNS(sql)}`;
+      return one(rows, id);
+    },
+    async fail(id, error: PublicationError) {
+      const rows = await sql<Row[]>`
+        update publications set status = 'failed', error = ${toJsonb(error)}::jsonb, updated_at = now()
+        where id = ${id} and status <> 'published' returning ${COLUMNS(sql)}`;
+      return rows[0] ? toRecord(rows[0]) : one(await sql<Row[]>`select ${COLUMNS(sql)} from publications where id = ${id}`, id);
+    },
+    async noteError(id, error) {
+      await sql`update publications set error = ${toJsonb(error)}::jsonb, updated_at = now() where id = ${id} and status = 'pending'`;
+    },
+    async schedule(id, at) {
+      const rows = await sql<Row[]>`
+        update publications set status = 'scheduled', scheduled_at = ${at}::timestamptz, updated_at = now()
+        where id = ${id} and status in ('pending', 'scheduled') returning ${COLUMNS(sql)}`;
+      return rows[0] ? toRecord(rows[0]) : one(await sql<Row[]>`select ${COLUMNS(sql)} from publications where id = ${id}`, id);
+    },
+    libraryUrl: (id) => `${o.publicUrl}/library/items/${id}`,
+  };
+}
+
+/**
+ * Scheduled publications whose time has come, claimed for this process: moved back to `pending`
+ * (so a second scheduler does not take them too) and returned for publishing.
+ */
+export async function claimDuePublications(sql: Sql, limit = 20): Promise<PublicationRecord[]> {
+  const rows = await sql<Row[]>`
+    update publications set status = 'pending', updated_at = now()
+    where id in (
+      select id from publications where status = 'scheduled' and scheduled_at <= now()
+      order by scheduled_at limit ${limit} for update skip locked)
+    returning ${COLUMNS(sql)}`;
+  return rows.map(toRecord);
+}
+
+export async function getPublication(sql: Sql, id: string): Promise<PublicationRecord | null> {
+  const rows = await sql<Row[]>`select ${COLUMNS(sql)} from publications where id = ${id}`;
+  return rows[0] ? toRecord(rows[0]) : null;
+}

@@ -1,0 +1,54 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { waitForRun } from "../../engine/runs.js";
+import { nodeOutput } from "../../test/engine.js";
+import type { PublicationOutput } from "../publish-channel.js";
+import { startPublishTestbed, type PublishTestbed } from "./testing.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+let tb: PublishTestbed;
+beforeAll(async () => {
+  tb = await startPublishTestbed({ workers: 0 });
+}, 120_000);
+afterAll(() => tb?.stop());
+
+it("a worker killed (SIGKILL) after Instagram published but before the answer was stored: the retry recovers the post, never posts twice", async () => {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "test/control-worker-process.ts")], {
+    cwd: root,
+    env: { ...process.env, ...tb.env, DATABASE_URL: tb.engine.db.url, GENJED_HOME: tb.engine.home },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const [first] = await once(child.stdout!, "data");
+  expect(String(first)).toContain("ready");
+
+  // Instagram publishes the reel, then its answer never reaches the worker.
+  tb.instagram.holdPublish = true;
+  const runId = await tb.engine.start(tb.publishGraph({ channels: ["instagram_reels", "library"], caption: "Crash me" }));
+  for (let i = 0; tb.instagram.media.length === 0; i++) {
+    if (i > 1200) throw new Error("Instagram never received media_publish");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  child.kill("SIGKILL");
+  await once(child, "exit");
+  tb.instagram.holdPublish = false;
+  tb.instagram.release();
+
+  await tb.engine.startWorker({ providers: tb.providers, staleAfterMs: 2_000, heartbeatMs: 500 });
+  const run = await waitForRun(tb.engine.db.sql, runId, { timeoutMs: 60_000 });
+  expect(run.status).toBe("succeeded");
+  expect(run.nodes.find((n) => n.nodeId === "publish")!.attempts).toBe(2);
+
+  expect(tb.instagram.media).toHaveLength(1);
+  expect(tb.instagram.requests.filter((r) => r.path.endsWith("/media_publish"))).toHaveLength(1);
+  expect(tb.instagram.requests.filter((r) => r.method === "POST" && r.path.endsWith("/media"))).toHaveLength(1);
+  const out = (await nodeOutput(tb.engine, runId, "publish"))!.publications as PublicationOutput[];
+  expect(out[0]).toMatchObject({ channel: "instagram_reels", status: "published", platformId: tb.instagram.media[0].id, url: tb.instagram.media[0].permalink });
+  expect(out[1]).toMatchObject({ channel: "library", status: "published" });
+  const logs = (await tb.engine.db.sql`select message from node_logs where run_id = ${runId}`).map((l) => l.message).join("\n");
+  expect(logs).toMatch(/the container was already published by an earlier attempt/);
+  const [rows] = await tb.engine.db.sql`select count(*)::int as n from publications where run_id = ${runId}`;
+  expect(rows.n).toBe(2);
+}, 120_000);

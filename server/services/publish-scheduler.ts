@@ -1,0 +1,77 @@
+/**
+ * Publishes scheduled posts whose time has come, for channels that cannot schedule themselves
+ * (Instagram, TikTok, webhooks): publish.channel leaves them in the ledger as `scheduled` with the
+ * full request. Claiming a due post moves it to `pending` under SKIP LOCKED, so several servers
+ * never take the same one; a transient platform error puts it back a minute later.
+ */
+import path from "node:path";
+import { claimDuePublications, createPublicationLedger, publicUrlFromEnv } from "../../engine/publications.js";
+import { envSecrets } from "../../engine/secrets.js";
+import { PlatformError } from "../../nodes/publishers/http.js";
+import { publishRecord } from "../../nodes/publishers/publish-record.js";
+import { endpointsFromEnv } from "../../nodes/publishers/types.js";
+import type { SecretReader } from "../../nodes/types.js";
+import type { Service } from "../runtime.js";
+
+export interface PublishSchedulerOptions {
+  intervalMs?: number;
+  /** Credentials for a run's posts; default: the environment. */
+  secretsFor?: (runId: string | null) => SecretReader | Promise<SecretReader>;
+  retryAfterMs?: number;
+  pollMs?: number;
+  log?: (m: string) => void;
+}
+
+export function publishSchedulerService(o: PublishSchedulerOptions = {}): Service {
+  return async (deps) => {
+    const { sql } = deps.database;
+    const log = o.log ?? ((m: string) => console.log(m));
+    const ledger = createPublicationLedger(sql, { publicUrl: publicUrlFromEnv() });
+    const abort = new AbortController();
+    let running: Promise<void> | null = null;
+
+    const publishDue = async () => {
+      for (const record of await claimDuePublications(sql)) {
+        const [owner] = await sql<{ runId: string | null }[]>`select run_id as "runId" from publications where id = ${record.id}`;
+        try {
+          const done = await publishRecord(record, {
+            ledger,
+            secrets: await (o.secretsFor ?? (() => envSecrets))(owner?.runId ?? null),
+            endpoints: endpointsFromEnv(),
+            mediaPath: (hash) => path.join(deps.mediaRoot, hash.slice(0, 2), hash),
+            log: (m) => log(`publish scheduler: ${m}`),
+            signal: abort.signal,
+            pollMs: o.pollMs ?? 3_000,
+            timeoutMs: 600_000,
+          });
+          log(`publish scheduler: ${record.channel} ${done.status}${done.url ? ` ${done.url}` : done.error ? `: ${done.error.message}` : ""}`);
+        } catch (err) {
+          if (!(err instanceof PlatformError)) throw err;
+          const again = new Date(Date.now() + (err.retryAfterMs ?? o.retryAfterMs ?? 60_000)).toISOString();
+          await ledger.schedule(record.id, again);
+          log(`publish scheduler: ${record.channel}: ${err.message}; trying again at ${again}`);
+        }
+      }
+    };
+    const sweep = () => {
+      running ??= publishDue()
+        .catch((err) => log(`publish scheduler: ${(err as Error).message}`))
+        .finally(() => {
+          running = null;
+        });
+      return running;
+    };
+    const timer = setInterval(sweep, o.intervalMs ?? 10_000);
+    timer.unref();
+    void sweep();
+    return {
+      async stop() {
+        clearInterval(timer);
+        abort.abort();
+        await running;
+      },
+    };
+  };
+}
+
+export const publishScheduler = publishSchedulerService();
