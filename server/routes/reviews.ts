@@ -53,4 +53,13 @@ export function reviewRoutes(deps: ServerDeps) {
   return app;
 }
 
-export const reviewFeature = (deps: ServerDeps) => ({ prefix: "reviews", app: reviewRoutes(deps) });
+/** Anyone in the workspace sees the queue; deciding takes at least the reviewer role (server/auth/policy.ts). */
+export const reviewFeature = (deps: ServerDeps) => ({
+  prefix: "reviews",
+  app: reviewRoutes(deps),
+  access: [
+    { method: "GET" as const, path: "/", access: "viewer" as const },
+    { method: "GET" as const, path: "/:id", access: "viewer" as const },
+    { method: "POST" as const, path: "/:id/decision", access: "reviewer" as const },
+  ],
+});

@@ -1,0 +1,104 @@
+/**
+ * The public content library, mounted at /library (no sign-in: it is what we publish):
+ *   GET  /library                     page of published videos
+ *   GET  /library/items/:id           one video's page (counts a view)
+ *   POST /library/items/:id/view      play beacon from the list page (counts a view)
+ *   GET  /library/items/:id/click     counts a click, then redirects to the product
+ *   GET  /library/media/:id[/poster]  the published video (byte ranges) and its poster
+ *   GET  /library/feed.json, /library/feed.rss
+ * Media is served by publication id, not by hash, so only what was published is public.
+ */
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { Readable } from "node:stream";
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { getLibraryItem, listLibraryItems, recordLibraryEvent, visitorId, type LibraryItem } from "../../engine/library.js";
+import type { ServerDeps } from "../deps.js";
+import { notFound } from "../errors.js";
+import { itemPage, jsonFeed, libraryPage, rssFeed, type LibraryLinks } from "../library/render.js";
+
+function linksFor(c: Context): LibraryLinks {
+  const configured = process.env.GENJED_PUBLIC_URL;
+  return { base: (configured || new URL(c.req.url).origin).replace(/\/+$/, "") };
+}
+
+function visitorOf(c: Context): string {
+  const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+  const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+  return visitorId(forwarded || socket || "unknown", c.req.header("user-agent") ?? "");
+}
+
+export function libraryRoutes(deps: ServerDeps) {
+  const app = new Hono();
+  const { sql } = deps.database;
+  const item = async (c: Context): Promise<LibraryItem> => {
+    const found = await getLibraryItem(sql, c.req.param("id") ?? "");
+    if (!found) throw notFound("library item", c.req.param("id") ?? "");
+    return found;
+  };
+  const track = (c: Context, i: LibraryItem, kind: "view" | "click") =>
+    recordLibraryEvent(sql, { publicationId: i.id, kind, visitor: visitorOf(c), referrer: c.req.header("referer") ?? null });
+
+  app.get("/", async (c) => c.html(libraryPage(await listLibraryItems(sql), linksFor(c))));
+  app.get("/feed.json", async (c) => c.json(jsonFeed(await listLibraryItems(sql), linksFor(c)), 200, { "content-type": "application/feed+json; charset=utf-8" }));
+  app.get("/feed.rss", async (c) => c.body(rssFeed(await listLibraryItems(sql), linksFor(c)), 200, { "content-type": "application/rss+xml; charset=utf-8" }));
+
+  app.get("/items/:id", async (c) => {
+    const i = await item(c);
+    await track(c, i, "view");
+    return c.html(itemPage(i, linksFor(c)));
+  });
+  app.post("/items/:id/view", async (c) => {
+    await track(c, await item(c), "view");
+    return c.body(null, 204);
+  });
+  app.get("/items/:id/click", async (c) => {
+    const i = await item(c);
+    await track(c, i, "click");
+    const target = i.product?.url && /^https?:\/\//.test(i.product.url) ? i.product.url : `${linksFor(c).base}/library/items/${i.id}`;
+    return c.redirect(target, 302);
+  });
+
+  app.get("/media/:id", async (c) => {
+    const i = await item(c);
+    return serveFile(c, path.join(deps.mediaRoot, i.media.hash.slice(0, 2), i.media.hash), i.media.mime, i.media.hash);
+  });
+  app.get("/media/:id/poster", async (c) => {
+    const i = await item(c);
+    if (!i.media.thumbnail) throw notFound("poster of library item", i.id);
+    return serveFile(c, path.join(deps.mediaRoot, i.media.thumbnail.slice(0, 2), i.media.thumbnail), "image/jpeg", i.media.thumbnail);
+  });
+  return app;
+}
+
+/** A stored blob with Range support (video players seek with it); immutable, so cached. */
+async function serveFile(c: Context, file: string, mime: string, etag: string) {
+  const info = await stat(file).catch(() => null);
+  if (!info) throw notFound("media", etag);
+  const size = info.size;
+  const headers: Record<string, string> = { "content-type": mime, "accept-ranges": "bytes", "cache-control": "public, max-age=31536000, immutable", etag: `"${etag}"` };
+  const range = /^bytes=(\d*)-(\d*)$/.exec(c.req.header("range")?.trim() ?? "");
+  if (c.req.header("range")) {
+    let start = range && range[1] !== "" ? Number(range[1]) : NaN;
+    let end = range && range[2] !== "" ? Number(range[2]) : size - 1;
+    if (range && range[1] === "" && range[2] !== "") {
+      start = Math.max(0, size - Number(range[2]));
+      end = size - 1;
+    }
+    if (!range || Number.isNaN(start) || start >= size || start > end) return c.body(null, 416, { ...headers, "content-range": `bytes */${size}` });
+    end = Math.min(end, size - 1);
+    const body = Readable.toWeb(createReadStream(file, { start, end })) as ReadableStream;
+    return c.body(body, 206, { ...headers, "content-range": `bytes ${start}-${end}/${size}`, "content-length": String(end - start + 1) });
+  }
+  return c.body(Readable.toWeb(createReadStream(file)) as ReadableStream, 200, { ...headers, "content-length": String(size) });
+}
+
+/** Public: the library is what we publish. The rules only take effect once the auth guard is in. */
+export const libraryFeature = (deps: ServerDeps) => ({
+  prefix: "library",
+  atRoot: true,
+  app: libraryRoutes(deps),
+  access: [{ method: "*" as const, path: "/*", access: "public" as const }, { method: "*" as const, path: "/", access: "public" as const }],
+});
