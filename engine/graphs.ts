@@ -7,6 +7,7 @@ import type { GraphDocument, GraphSummary } from "../schemas/index.js";
 export interface GraphRecord {
   id: string;
   name: string;
+  workspaceId: string | null;
   document: GraphDocument;
   createdAt: string;
   updatedAt: string;
@@ -23,51 +24,69 @@ export interface VersionRecord {
 
 export const emptyDocument = (name: string): GraphDocument => ({ version: 1, name, nodes: [], edges: [] });
 
+/**
+ * Limits a read or write to one workspace: a graph of another workspace is then simply not found.
+ * Callers acting for a user pass it; trusted callers (CLI, collaboration, triggers) may omit it.
+ */
+export interface WorkspaceScope {
+  workspaceId?: string;
+}
+
+const inScope = (id: string, scope?: WorkspaceScope) =>
+  scope?.workspaceId ? and(eq(graphs.id, id), eq(graphs.workspaceId, scope.workspaceId)) : eq(graphs.id, id);
+
 const toRecord = (r: typeof graphs.$inferSelect): GraphRecord => ({
   id: r.id,
   name: r.name,
+  workspaceId: r.workspaceId,
   document: r.document as GraphDocument,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });
 
-export async function listGraphs({ db }: Database): Promise<GraphSummary[]> {
+export async function listGraphs({ db }: Database, scope?: WorkspaceScope): Promise<GraphSummary[]> {
   const rows = await db
     .select({
       id: graphs.id,
       name: graphs.name,
+      workspaceId: graphs.workspaceId,
       createdAt: graphs.createdAt,
       updatedAt: graphs.updatedAt,
       nodeCount: dsql<number>`coalesce(jsonb_array_length(${graphs.document}->'nodes'), 0)`,
     })
     .from(graphs)
+    .where(scope?.workspaceId ? eq(graphs.workspaceId, scope.workspaceId) : undefined)
     .orderBy(desc(graphs.updatedAt));
   return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() }));
 }
 
-export async function getGraph({ db }: Database, id: string): Promise<GraphRecord | null> {
-  const [r] = await db.select().from(graphs).where(eq(graphs.id, id));
+export async function getGraph({ db }: Database, id: string, scope?: WorkspaceScope): Promise<GraphRecord | null> {
+  const [r] = await db.select().from(graphs).where(inScope(id, scope));
   return r ? toRecord(r) : null;
 }
 
-export async function createGraph({ db }: Database, o: { name?: string; document?: GraphDocument }): Promise<GraphRecord> {
+/** Without a workspace the graph lands in the default workspace (the column's default). */
+export async function createGraph({ db }: Database, o: { name?: string; document?: GraphDocument; workspaceId?: string }): Promise<GraphRecord> {
   const name = o.name ?? o.document?.name ?? "Untitled graph";
   const document = { ...(o.document ?? emptyDocument(name)), name };
-  const [r] = await db.insert(graphs).values({ name, document }).returning();
+  const [r] = await db
+    .insert(graphs)
+    .values({ name, document, ...(o.workspaceId ? { workspaceId: o.workspaceId } : {}) })
+    .returning();
   return toRecord(r);
 }
 
-export async function updateGraph({ db }: Database, id: string, o: { name?: string; document?: GraphDocument }): Promise<GraphRecord | null> {
-  const current = await getGraph({ db } as Database, id);
+export async function updateGraph({ db }: Database, id: string, o: { name?: string; document?: GraphDocument }, scope?: WorkspaceScope): Promise<GraphRecord | null> {
+  const current = await getGraph({ db } as Database, id, scope);
   if (!current) return null;
   const name = o.name ?? o.document?.name ?? current.name;
   const document = { ...(o.document ?? current.document), name };
-  const [r] = await db.update(graphs).set({ name, document, updatedAt: new Date() }).where(eq(graphs.id, id)).returning();
+  const [r] = await db.update(graphs).set({ name, document, updatedAt: new Date() }).where(inScope(id, scope)).returning();
   return r ? toRecord(r) : null;
 }
 
-export async function deleteGraph({ db }: Database, id: string): Promise<boolean> {
-  const r = await db.delete(graphs).where(eq(graphs.id, id)).returning({ id: graphs.id });
+export async function deleteGraph({ db }: Database, id: string, scope?: WorkspaceScope): Promise<boolean> {
+  const r = await db.delete(graphs).where(inScope(id, scope)).returning({ id: graphs.id });
   return r.length > 0;
 }
 

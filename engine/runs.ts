@@ -24,6 +24,11 @@ export interface StartRunOptions {
   /** Per-node config overrides for this run (manual inputs, trigger payloads). */
   overrides?: Record<string, Record<string, unknown>>;
   trigger?: Record<string, unknown> | null;
+  /**
+   * The workspace the run belongs to (whose secrets, default budget and daily cap apply). Omitted:
+   * the saved graph's workspace, else the default workspace.
+   */
+  workspaceId?: string | null;
 }
 
 /** Compile the snapshot and start it. Throws RunInputError (with every compile error) when it cannot run. */
@@ -34,10 +39,16 @@ export async function startRunFromDocument(sql: Sql, registry: NodeRegistry, o: 
   const { plan, document } = result;
   const budget = o.budgetUsd ?? document.settings?.budgetUsd ?? null;
   const runId = await sql.begin(async (tx) => {
+    // No budget given by the request or the graph: the workspace's default run budget (if it has one).
     const [run] = await tx<{ id: string }[]>`
-      insert into runs (graph_id, version_id, name, document, plan, status, budget_usd, estimate_usd, concurrency, trigger, started_at)
-      values (${o.graphId ?? null}, ${o.versionId ?? null}, ${document.name}, ${toJsonb(document)}::jsonb, ${toJsonb(plan)}::jsonb, 'running',
-              ${budget}, ${plan.estimate.usd}, ${document.settings?.concurrency ?? 0}, ${toJsonb((o.trigger ?? null))}::jsonb, now())
+      with ws as (
+        select coalesce(${o.workspaceId ?? null}::uuid, (select workspace_id from graphs where id = ${o.graphId ?? null}::uuid), genjed_default_workspace()) as id
+      )
+      insert into runs (graph_id, version_id, workspace_id, name, document, plan, status, budget_usd, estimate_usd, concurrency, trigger, started_at)
+      select ${o.graphId ?? null}, ${o.versionId ?? null}, ws.id, ${document.name}, ${toJsonb(document)}::jsonb, ${toJsonb(plan)}::jsonb, 'running',
+             coalesce(${budget}::float8, (select default_run_budget_usd from workspaces where id = ws.id)), ${plan.estimate.usd},
+             ${document.settings?.concurrency ?? 0}, ${toJsonb((o.trigger ?? null))}::jsonb, now()
+      from ws
       returning id`;
     await startRun(tx, run.id, plan);
     return run.id;
@@ -88,10 +99,11 @@ export async function resolveWaitingItem(sql: Sql, runId: string, nodeId: string
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-export async function getRun(sql: Sql, runId: string): Promise<RunView | null> {
+/** A run with its node executions; with `workspaceId`, null for a run of another workspace. */
+export async function getRun(sql: Sql, runId: string, scope: { workspaceId?: string } = {}): Promise<RunView | null> {
   const [run] = await sql`
     select id, graph_id, version_id, name, status, cost_usd, estimate_usd, budget_usd, error, created_at, started_at, finished_at
-    from runs where id = ${runId}`;
+    from runs where id = ${runId} and (${scope.workspaceId ?? null}::uuid is null or workspace_id = ${scope.workspaceId ?? null}::uuid)`;
   if (!run) return null;
   const nodes = await sql`
     select node_id, item, status, attempts, progress, cost_usd, cost_breakdown, duration_ms, queued_at, started_at, finished_at, provider, output, error
@@ -141,10 +153,11 @@ export interface RunSummary {
   finishedAt: string | null;
 }
 
-export async function listRuns(sql: Sql, o: { graphId?: string; limit?: number; before?: string } = {}): Promise<RunSummary[]> {
+export async function listRuns(sql: Sql, o: { graphId?: string; limit?: number; before?: string; workspaceId?: string } = {}): Promise<RunSummary[]> {
   const rows = await sql`
     select id, graph_id, name, status, cost_usd, estimate_usd, created_at, finished_at from runs
     where (${o.graphId ?? null}::uuid is null or graph_id = ${o.graphId ?? null}::uuid)
+      and (${o.workspaceId ?? null}::uuid is null or workspace_id = ${o.workspaceId ?? null}::uuid)
       and (${o.before ?? null}::timestamptz is null or created_at < ${o.before ?? null}::timestamptz)
     order by created_at desc limit ${Math.min(o.limit ?? 50, 500)}`;
   return rows.map((r) => ({

@@ -7,12 +7,13 @@ import { waitForRun } from "../engine/runs.js";
 import { graph } from "../test/graphs.js";
 import { testRegistry } from "../test/nodes.js";
 import { startTestEngine, type TestEngine } from "../test/engine.js";
+import { signedInOwner, type Requester } from "../test/auth.js";
 import { createApp } from "./app.js";
-import type { Hono } from "hono";
 
 let engine: TestEngine;
 let hub: RunEventHub;
-let app: Hono;
+/** Signed in as an owner of the default workspace (server/auth tests cover every role). */
+let app: Requester;
 let mediaRoot: string;
 
 beforeAll(async () => {
@@ -20,7 +21,7 @@ beforeAll(async () => {
   hub = new RunEventHub(engine.db.sql);
   await hub.start();
   mediaRoot = await mkdtemp(path.join(os.tmpdir(), "genjed-media-"));
-  app = createApp({ database: engine.db, registry: engine.registry, hub, mediaRoot });
+  app = await signedInOwner(createApp({ database: engine.db, registry: engine.registry, hub, mediaRoot }), engine.db.sql);
 });
 afterAll(async () => {
   await hub?.stop();

@@ -3,6 +3,10 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
+import { guard } from "./auth/middleware.js";
+import { CORE_POLICY, underPrefix, type AccessRule } from "./auth/policy.js";
+import { mountAuthRoutes } from "./auth/routes/index.js";
+import { authSettings } from "./auth/settings.js";
 import type { ServerDeps } from "./deps.js";
 import { errorResponse, handleError } from "./errors.js";
 import { catalogRoutes } from "./routes/catalog.js";
@@ -13,12 +17,24 @@ import { runRoutes } from "./routes/runs.js";
 /**
  * A feature's routes, mounted under /api/<prefix> (or /<prefix> with `atRoot`, for public endpoints
  * such as webhook deliveries). Features list themselves in server/features.ts.
+ * `access`: who may call each route (paths relative to the prefix, see server/auth/policy.ts);
+ * the auth guard enforces it and `authOf(c)` then gives the route its user, workspace and role.
  */
-export type RouteModule = (deps: ServerDeps) => { prefix: string; app: Hono; atRoot?: boolean };
+export type RouteModule = (deps: ServerDeps) => { prefix: string; app: Hono; atRoot?: boolean; access?: AccessRule[] };
 
 export function createApp(deps: ServerDeps, features: RouteModule[] = []): Hono {
   const app = new Hono();
   app.onError(handleError);
+
+  // Sign-in and roles, before any route: every request the policy covers is checked here.
+  const settings = deps.auth ?? authSettings();
+  const mounted = features.map((f) => f(deps));
+  const mountPath = (m: (typeof mounted)[number]) => (m.atRoot ? `/${m.prefix}` : `/api/${m.prefix}`);
+  const rules = [...CORE_POLICY, ...mounted.flatMap((m) => (m.access ? underPrefix(mountPath(m), m.access) : []))];
+  const check = guard(deps.database, settings, rules);
+  app.use("/api/*", check);
+  app.use("/media/*", check);
+  for (const m of mounted) if (m.atRoot && m.access) app.use(`${mountPath(m)}/*`, check);
 
   app.get("/api/health", async (c) => {
     await deps.database.sql`select 1`;
@@ -27,10 +43,8 @@ export function createApp(deps: ServerDeps, features: RouteModule[] = []): Hono 
   app.route("/api/graphs", graphRoutes(deps));
   app.route("/api/runs", runRoutes(deps));
   app.route("/api", catalogRoutes(deps));
-  for (const f of features) {
-    const { prefix, app: sub, atRoot } = f(deps);
-    app.route(atRoot ? `/${prefix}` : `/api/${prefix}`, sub);
-  }
+  mountAuthRoutes(app, deps, settings);
+  for (const m of mounted) app.route(mountPath(m), m.app);
   app.route("/media", mediaRoutes(deps));
   app.all("/api/*", (c) => errorResponse(c, 404, "NOT_FOUND", `no route ${c.req.method} ${c.req.path}`));
 

@@ -1,6 +1,7 @@
 import type { Database } from "../db/index.js";
 import type { RunEventHub } from "../engine/events.js";
 import type { NodeRegistry } from "../nodes/registry.js";
+import type { AuthSettings } from "./auth/settings.js";
 import type { CollabService } from "./collab/index.js";
 
 /** What route modules are given. Each feature's routes take only this. */
@@ -15,4 +16,6 @@ export interface ServerDeps {
   editorDist?: string;
   /** Folder of template graph JSON files. */
   templatesDir?: string;
+  /** Sign-in, CSRF and secrets settings (server/auth/settings.ts). Absent: defaults, and no secrets key (the secrets API answers 503). */
+  auth?: AuthSettings;
 }

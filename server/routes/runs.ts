@@ -1,9 +1,12 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { canonicalJson } from "../../engine/hash.js";
-import { createVersion, getVersion, latestVersion } from "../../engine/graphs.js";
+import { createVersion, getGraph, getVersion, latestVersion } from "../../engine/graphs.js";
 import { cancelRun, getRun, getRunLogs, listRuns, retryNode, startRunFromDocument } from "../../engine/runs.js";
 import { StartRunBodySchema, type GraphDocument, type RunEvent } from "../../schemas/index.js";
+import { writeAudit } from "../auth/audit.js";
+import { authOf } from "../auth/middleware.js";
+import { clientIp } from "../auth/request.js";
 import type { ServerDeps } from "../deps.js";
 import { ApiError, notFound, readJson, uuidParam } from "../errors.js";
 import { currentDocument } from "./graphs.js";
@@ -12,13 +15,14 @@ import { currentDocument } from "./graphs.js";
  * The immutable version a run of a saved graph executes: the pinned one, or a snapshot of the
  * current document (reusing the latest version when nothing changed since).
  */
-export async function versionForRun(deps: ServerDeps, graphId: string, versionId?: string) {
+export async function versionForRun(deps: ServerDeps, graphId: string, versionId?: string, scope?: { workspaceId?: string }) {
   if (versionId) {
+    if (scope?.workspaceId && !(await getGraph(deps.database, graphId, scope))) throw notFound("graph", graphId);
     const v = await getVersion(deps.database, graphId, versionId);
     if (!v) throw notFound("version", versionId);
     return v;
   }
-  const document = await currentDocument(deps, graphId);
+  const document = await currentDocument(deps, graphId, scope);
   if (!document) throw notFound("graph", graphId);
   const latest = await latestVersion(deps.database, graphId);
   if (latest && canonicalJson(latest.document) === canonicalJson(document)) return latest;
@@ -29,12 +33,17 @@ export function runRoutes(deps: ServerDeps) {
   const app = new Hono();
   const { sql } = deps.database;
 
+  // Every route acts in the caller's workspace: a run of another workspace is "not found".
+  const scope = (c: Context) => ({ workspaceId: authOf(c).workspace.id });
+  const runIn = (c: Context, id: string) => getRun(sql, id, scope(c));
+
   app.post("/", async (c) => {
+    const auth = authOf(c);
     const body = await readJson(c, StartRunBodySchema);
     let document: unknown = body.document;
     let versionId: string | null = null;
     if (body.graphId) {
-      const v = await versionForRun(deps, body.graphId, body.versionId);
+      const v = await versionForRun(deps, body.graphId, body.versionId, scope(c));
       document = v.document;
       versionId = v.id;
     }
@@ -44,7 +53,16 @@ export function runRoutes(deps: ServerDeps) {
       versionId,
       budgetUsd: body.budgetUsd,
       overrides: body.overrides,
-      trigger: { kind: "manual" },
+      trigger: { kind: "manual", userId: auth.user.id },
+      workspaceId: auth.workspace.id,
+    });
+    await writeAudit(sql, {
+      workspaceId: auth.workspace.id,
+      user: auth.user,
+      action: "run.start",
+      target: runId,
+      details: { graphId: body.graphId ?? null, versionId, budgetUsd: body.budgetUsd ?? null },
+      ip: clientIp(c, deps.auth ?? { trustProxy: false }),
     });
     return c.json({ runId }, 201);
   });
@@ -54,19 +72,19 @@ export function runRoutes(deps: ServerDeps) {
     if (graphId !== undefined && !/^[0-9a-f-]{36}$/i.test(graphId)) throw new ApiError(400, "INVALID_QUERY", "graphId must be a UUID");
     const limit = Number(c.req.query("limit") ?? 50);
     if (!Number.isInteger(limit) || limit < 1) throw new ApiError(400, "INVALID_QUERY", "limit must be a positive integer");
-    return c.json(await listRuns(sql, { graphId, limit, before: c.req.query("before") }));
+    return c.json(await listRuns(sql, { graphId, limit, before: c.req.query("before"), ...scope(c) }));
   });
 
   app.get("/:id", async (c) => {
     const id = uuidParam(c, "id", "run");
-    const run = await getRun(sql, id);
+    const run = await runIn(c, id);
     if (!run) throw notFound("run", id);
     return c.json(run);
   });
 
   app.get("/:id/logs", async (c) => {
     const id = uuidParam(c, "id", "run");
-    if (!(await getRun(sql, id))) throw notFound("run", id);
+    if (!(await runIn(c, id))) throw notFound("run", id);
     const logs = await getRunLogs(sql, id, { nodeId: c.req.query("nodeId"), afterId: Number(c.req.query("after") ?? 0) || 0 });
     return c.json(logs.map((l) => ({ ...l, at: new Date(l.at).toISOString() })));
   });
@@ -74,7 +92,7 @@ export function runRoutes(deps: ServerDeps) {
   /** Server-Sent Events: a `snapshot` of the run first, then every change as it is committed. */
   app.get("/:id/events", async (c) => {
     const id = uuidParam(c, "id", "run");
-    const first = await getRun(sql, id);
+    const first = await runIn(c, id);
     if (!first) throw notFound("run", id);
     return streamSSE(c, async (stream) => {
       const queue: RunEvent[] = [];
@@ -112,7 +130,7 @@ export function runRoutes(deps: ServerDeps) {
 
   app.post("/:id/cancel", async (c) => {
     const id = uuidParam(c, "id", "run");
-    const run = await getRun(sql, id);
+    const run = await runIn(c, id);
     if (!run) throw notFound("run", id);
     const canceled = await cancelRun(sql, id);
     if (!canceled) throw new ApiError(409, "RUN_FINISHED", `run is already ${run.status}`);
@@ -122,7 +140,7 @@ export function runRoutes(deps: ServerDeps) {
   app.post("/:id/nodes/:nodeId/retry", async (c) => {
     const id = uuidParam(c, "id", "run");
     const nodeId = c.req.param("nodeId");
-    const run = await getRun(sql, id);
+    const run = await runIn(c, id);
     if (!run) throw notFound("run", id);
     if (!run.nodes.some((n) => n.nodeId === nodeId)) throw notFound("node", nodeId);
     if (run.status === "running") {
