@@ -15,6 +15,11 @@ import { createProductRegistry } from "../nodes/index.js";
 import { defaultProviders } from "../nodes/providers/factory.js";
 import type { NodeRegistry } from "../nodes/registry.js";
 import { createApp } from "./app.js";
+import { collabAuthorizer } from "./auth/collab-access.js";
+import { ensureOwner, type OwnerSetup } from "./auth/owner.js";
+import { checkSecretKey, loadSecretKey } from "./auth/secret-key.js";
+import { authSettingsFromEnv } from "./auth/settings.js";
+import { secretsForRun } from "./auth/workspace-secrets.js";
 import { createCollabService, type CollabService } from "./collab/index.js";
 import type { Config } from "./config.js";
 import type { ServerDeps } from "./deps.js";
@@ -37,6 +42,8 @@ export interface RuntimeOptions {
 
 export interface Runtime {
   url: string | null;
+  /** The owner's one-time sign-in link, on a start where nobody can sign in yet (else null). */
+  signInUrl: string | null;
   database: Database;
   deps: ServerDeps;
   stop(): Promise<void>;
@@ -67,6 +74,13 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     const seeded = await seedTemplates(database, TEMPLATES_DIR);
     if (seeded > 0) log(`Added ${seeded} template graph(s).`);
 
+    // Identity and secrets: the key that encrypts workspace secrets (every process must share it),
+    // and on a first start the owner account with its one-time sign-in link (printed below).
+    const secretKey = await loadSecretKey(config.home, process.env, log);
+    await checkSecretKey(database.sql, secretKey);
+    const auth = authSettingsFromEnv(process.env, secretKey);
+    const owner: OwnerSetup | null = o.server !== false ? await ensureOwner(database, { env: process.env, log }) : null;
+
     const registry = o.registry ?? createProductRegistry();
     const mediaRoot = path.join(config.home, "media");
     const storage = createMediaStorage({ root: mediaRoot, sql: database.sql, tempRoot: path.join(config.home, "tmp") });
@@ -75,11 +89,19 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     stops.push(() => hub.stop());
 
     let collab: CollabService | undefined;
-    if (o.server !== false) collab = createCollabService({ sql: database.sql, log });
-    const deps: ServerDeps = { database, registry, hub, mediaRoot, collab, editorDist: EDITOR_DIST, templatesDir: TEMPLATES_DIR };
+    if (o.server !== false) collab = createCollabService({ sql: database.sql, log, authorize: collabAuthorizer(database, auth) });
+    const deps: ServerDeps = { database, registry, hub, mediaRoot, collab, editorDist: EDITOR_DIST, templatesDir: TEMPLATES_DIR, auth };
 
     if (o.worker !== false) {
-      const worker: WorkerHandle = await startWorker({ database, registry, storage, providers: defaultProviders, concurrency: config.concurrency, hub });
+      const worker: WorkerHandle = await startWorker({
+        database,
+        registry,
+        storage,
+        providers: defaultProviders,
+        concurrency: config.concurrency,
+        hub,
+        secretsFor: secretsForRun(database, secretKey),
+      });
       stops.push(() => worker.stop());
     }
     if (o.scheduler !== false) {
@@ -89,6 +111,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       }
     }
     let listenUrl: string | null = null;
+    let signInUrl: string | null = null;
     if (o.server !== false) {
       const app = createApp(deps, features);
       const server = await new Promise<Server>((resolve, reject) => {
@@ -106,8 +129,12 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       const addr = server.address();
       const port = typeof addr === "object" && addr ? addr.port : config.port;
       listenUrl = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`;
+      if (owner?.signInPath) {
+        signInUrl = `${listenUrl}${owner.signInPath}`;
+        log(`\nSign in as the owner${owner.createdEmail ? ` (${owner.createdEmail})` : ""} with this one-time link, and choose a password:\n  ${listenUrl}${owner.signInPath}\n`);
+      }
     }
-    return { url: listenUrl, database, deps, stop: stopAll };
+    return { url: listenUrl, signInUrl, database, deps, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -17,10 +17,17 @@ import type { Sql } from "../../db/index.js";
 import type { GraphDocument } from "../../schemas/graph.js";
 import { Room, type RoomOptions } from "./room.js";
 
+/**
+ * What a socket may do, decided on the upgrade: "write" (or true) edits; "read" receives every
+ * update and shares presence, but its edits are dropped (never applied, relayed or stored);
+ * false answers 403; "not-found" answers 404 (a graph the caller must not learn exists).
+ */
+export type CollabAccess = boolean | "read" | "write" | "not-found";
+
 export interface CollabServiceOptions {
   sql: Sql;
-  /** Decide on the upgrade whether this request may edit this graph (default: everyone may). */
-  authorize?: (req: IncomingMessage, graphId: string) => boolean | Promise<boolean>;
+  /** Decide on the upgrade what this request may do on this graph (default: everyone may edit). */
+  authorize?: (req: IncomingMessage, graphId: string) => CollabAccess | Promise<CollabAccess>;
   /** Merge a graph's stored update rows into one past this many (default 200). */
   compactAfter?: number;
   /** Debounce of the graphs.document write (default 300 ms, at most 2 s behind). */
@@ -35,7 +42,7 @@ export interface CollabServiceOptions {
 export interface CollabService {
   /**
    * Handle an HTTP upgrade. Returns false (socket untouched) when the path is not `/collab/...`;
-   * otherwise answers 404 for an unknown graph, 403 when `authorize` refuses, or opens the socket.
+   * otherwise answers 404 for an unknown (or hidden) graph, 403 when `authorize` refuses, or opens the socket.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Replace the graph's content (a REST write): live editors see the change at once. Throws CollabGraphNotFound. */
@@ -143,7 +150,9 @@ export function createCollabService(options: CollabServiceOptions): CollabServic
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, graphId: string) {
     if (closing) return refuse(socket, 503, "Service Unavailable");
     if (!UUID.test(graphId)) return refuse(socket, 404, "Not Found");
-    if (options.authorize && !(await options.authorize(req, graphId))) return refuse(socket, 403, "Forbidden");
+    const access = options.authorize ? await options.authorize(req, graphId) : "write";
+    if (access === "not-found") return refuse(socket, 404, "Not Found");
+    if (!access) return refuse(socket, 403, "Forbidden");
     const room = await getRoom(graphId);
     if (!room) return refuse(socket, 404, "Not Found");
     if (socket.destroyed) {
@@ -152,7 +161,7 @@ export function createCollabService(options: CollabServiceOptions): CollabServic
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (room.isClosed) return ws.close(1013, "try again");
-      room.addConnection(ws);
+      room.addConnection(ws, { readOnly: access === "read" });
     });
   }
 

@@ -7,7 +7,7 @@ import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
-import type * as Y from "yjs";
+import * as Y from "yjs";
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
@@ -38,18 +38,33 @@ export function encodeAwareness(awareness: awarenessProtocol.Awareness, clients:
 /**
  * Handle one frame from a client. Sync messages are applied to `doc` with `origin` as the
  * transaction origin; the returned bytes (if any) are the reply to send back to that client.
- * Throws on a malformed frame.
+ * A read-only client may ask for the document (sync step 1) and share presence, but the updates
+ * it sends (sync step 2, update) are dropped unread. Throws on a malformed frame.
  */
 export function handleMessage(
   data: Uint8Array,
   doc: Y.Doc,
   awareness: awarenessProtocol.Awareness,
   origin: unknown,
+  o: { readOnly?: boolean; onRefused?: () => void } = {},
 ): Uint8Array | null {
   const decoder = decoding.createDecoder(data);
   const type = decoding.readVarUint(decoder);
   switch (type) {
     case MESSAGE_SYNC: {
+      if (o.readOnly) {
+        const syncType = decoding.readVarUint(decoder);
+        if (syncType !== syncProtocol.messageYjsSyncStep1) {
+          // A client's step 2 carries what it has that we lack: for a viewer, only edits to refuse.
+          // Dropping it when empty too costs nothing: the client is synced by our own step 2.
+          if (!isEmptyUpdate(decoding.readVarUint8Array(decoder))) o.onRefused?.();
+          return null;
+        }
+        const enc = encoding.createEncoder();
+        encoding.writeVarUint(enc, MESSAGE_SYNC);
+        syncProtocol.readSyncStep1(decoder, enc, doc);
+        return encoding.toUint8Array(enc);
+      }
       const enc = encoding.createEncoder();
       encoding.writeVarUint(enc, MESSAGE_SYNC);
       syncProtocol.readSyncMessage(decoder, enc, doc, origin);
@@ -67,4 +82,10 @@ export function handleMessage(
     default:
       throw new Error(`unknown y-websocket message type ${type}`);
   }
+}
+
+/** An update that changes nothing (what a client with no edits of its own answers in sync step 2). */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  const { structs, ds } = Y.decodeUpdate(update);
+  return structs.length === 0 && ds.clients.size === 0;
 }

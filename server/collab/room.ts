@@ -36,6 +36,9 @@ export class Room {
   /** Each socket and the awareness client ids it speaks for (removed when it leaves). */
   private readonly conns = new Map<WebSocket, Set<number>>();
   private readonly alive = new WeakSet<WebSocket>();
+  /** Sockets whose edits are dropped (viewers), and those already logged as having tried. */
+  private readonly readOnly = new WeakSet<WebSocket>();
+  private readonly refusedLogged = new WeakSet<WebSocket>();
   private readonly updateLog: UpdateLog;
   private readonly documentSync: DocumentSync;
   private readonly pingTimer: NodeJS.Timeout;
@@ -118,15 +121,24 @@ export class Room {
     applyGraphDocument(this.doc, document, REST_ORIGIN);
   }
 
-  addConnection(ws: WebSocket): void {
+  addConnection(ws: WebSocket, o: { readOnly?: boolean } = {}): void {
     this.conns.set(ws, new Set());
     this.alive.add(ws);
+    if (o.readOnly) this.readOnly.add(ws);
     ws.binaryType = "nodebuffer";
     ws.on("pong", () => this.alive.add(ws));
     ws.on("message", (data: Buffer, isBinary: boolean) => {
       if (!isBinary) return;
       try {
-        const reply = handleMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), this.doc, this.awareness, ws);
+        const readOnly = this.readOnly.has(ws);
+        const reply = handleMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), this.doc, this.awareness, ws, {
+          readOnly,
+          onRefused: () => {
+            if (this.refusedLogged.has(ws)) return;
+            this.refusedLogged.add(ws);
+            this.opts.log(`collab ${this.graphId}: dropped an edit from a read-only socket`);
+          },
+        });
         if (reply) send(ws, reply);
       } catch (err) {
         this.opts.log(`collab ${this.graphId}: closing a socket that sent a bad frame: ${(err as Error).message}`);
