@@ -12,15 +12,23 @@ import { startTestEngine, type TestEngine } from "../../test/engine.js";
 import { graph } from "../../test/graphs.js";
 import { testRegistry } from "../../test/nodes.js";
 import { FakeClock, savedGraph, triggerTestEnv } from "../../test/triggers.js";
-import { createCalendarApp } from "./calendar.js";
+import { signedInOwner, type Requester } from "../../test/auth.js";
+import { guard } from "../auth/middleware.js";
+import { underPrefix } from "../auth/policy.js";
+import { authSettings } from "../auth/settings.js";
+import { CALENDAR_ACCESS, createCalendarApp } from "./calendar.js";
 
 let engine: TestEngine;
 const clock = new FakeClock("2025-10-20T12:00:00Z");
-let app: Hono;
+let app: Requester;
 
 beforeAll(async () => {
   engine = await startTestEngine(testRegistry().register(qaGate), { workers: 0 });
-  app = new Hono().route("/api/calendar", createCalendarApp(() => triggerTestEnv(engine.db, engine.registry, clock)));
+  // The real auth guard and rules, around the calendar app with a fake clock.
+  const api = new Hono();
+  api.use("/api/*", guard(engine.db, authSettings(), underPrefix("/api/calendar", CALENDAR_ACCESS)));
+  api.route("/api/calendar", createCalendarApp(() => triggerTestEnv(engine.db, engine.registry, clock)));
+  app = await signedInOwner(api, engine.db.sql);
 });
 afterAll(async () => {
   await engine?.stop();

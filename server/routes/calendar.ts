@@ -7,22 +7,29 @@ import { Hono } from "hono";
 import { buildCalendar, createContentPlan, type TriggerEnv } from "../../engine/triggers/index.js";
 import { CalendarQuerySchema, ContentPlanBodySchema } from "../../schemas/triggers.js";
 import type { RouteModule } from "../app.js";
+import type { AccessRule } from "../auth/policy.js";
 import { notFound, readJson } from "../errors.js";
-import { parseQuery, triggerEnv, triggerErrors } from "./triggers.js";
+import { parseQuery, scopeOf, triggerEnv, triggerErrors } from "./triggers.js";
 
 export function createCalendarApp(env: () => TriggerEnv): Hono {
   const app = new Hono();
   app.onError(triggerErrors);
 
-  app.get("/", async (c) => c.json(await buildCalendar(env(), parseQuery(c, CalendarQuerySchema))));
+  app.get("/", async (c) => c.json(await buildCalendar(env(), { ...parseQuery(c, CalendarQuerySchema), ...scopeOf(c) })));
 
   app.post("/plan", async (c) => {
     const body = await readJson(c, ContentPlanBodySchema);
-    const plan = await createContentPlan(env(), body);
+    const plan = await createContentPlan(env(), body, scopeOf(c));
     if (!plan) throw notFound("graph", body.graphId);
     return c.json(plan, body.dryRun ? 200 : 201);
   });
   return app;
 }
 
-export const calendarRoutes: RouteModule = (deps) => ({ prefix: "calendar", app: createCalendarApp(() => triggerEnv(deps)) });
+/** Anyone in the workspace sees the calendar; a content plan schedules runs, so editors. */
+export const CALENDAR_ACCESS: AccessRule[] = [
+  { method: "GET", path: "/", access: "viewer" },
+  { method: "POST", path: "/plan", access: "editor" },
+];
+
+export const calendarRoutes: RouteModule = (deps) => ({ prefix: "calendar", app: createCalendarApp(() => triggerEnv(deps)), access: CALENDAR_ACCESS });

@@ -5,7 +5,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunEventHub } from "../../engine/events.js";
 import { waitForRun } from "../../engine/runs.js";
@@ -15,13 +14,17 @@ import { nodeOutput, startTestEngine, type TestEngine } from "../../test/engine.
 import { graph } from "../../test/graphs.js";
 import { testRegistry } from "../../test/nodes.js";
 import { demoProduct, savedGraph } from "../../test/triggers.js";
+import { signedInOwner, type Requester } from "../../test/auth.js";
 import { createApp } from "../app.js";
 import { hookRoutes } from "./hooks.js";
 import { graphTriggerRoutes, triggerRoutes } from "./triggers.js";
 
 let engine: TestEngine;
 let hub: RunEventHub;
-let app: Hono;
+/** Deliveries go to the app as they come from the internet: no session, no token. */
+let app: Requester;
+/** The trigger API, signed in as an owner. */
+let owner: Requester;
 let mediaRoot: string;
 
 beforeAll(async () => {
@@ -30,6 +33,7 @@ beforeAll(async () => {
   await hub.start();
   mediaRoot = await mkdtemp(path.join(os.tmpdir(), "genjed-media-"));
   app = createApp({ database: engine.db, registry: engine.registry, hub, mediaRoot }, [graphTriggerRoutes, triggerRoutes, hookRoutes]);
+  owner = await signedInOwner(app, engine.db.sql);
 });
 afterAll(async () => {
   await hub?.stop();
@@ -37,7 +41,7 @@ afterAll(async () => {
   await rm(mediaRoot, { recursive: true, force: true });
 });
 
-const post = (url: string, body: unknown) => app.request(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const post = (url: string, body: unknown) => owner.request(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 async function webhook(extra: Record<string, unknown> = {}) {
   const { graphId } = await savedGraph(engine.db, graph([{ id: "assets", type: "asset.source" }, { id: "c", type: "test.collect" }], [["assets", "products", "c", "items"]]));
@@ -77,7 +81,7 @@ describe("POST /hooks/:triggerId", () => {
     expect((await replay.json()).error.code).toBe("REPLAYED");
     expect(await runCount(id)).toBe(1);
 
-    const fires = await (await app.request(`/api/triggers/${id}/fires`)).json();
+    const fires = await (await owner.request(`/api/triggers/${id}/fires`)).json();
     expect(fires).toEqual([expect.objectContaining({ status: "started", runId: accepted.runId, runStatus: "succeeded" })]);
   });
 
@@ -124,7 +128,7 @@ describe("POST /hooks/:triggerId", () => {
 
   it("a paused trigger answers 409; unknown triggers and non-webhook triggers 404", async () => {
     const { id, secret } = await webhook();
-    await app.request(`/api/triggers/${id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ enabled: false }) });
+    await owner.request(`/api/triggers/${id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ enabled: false }) });
     const body = JSON.stringify({ products: [demoProduct("a")] });
     const paused = await deliver(id, body, signWebhook(secret, body, nowSeconds()));
     expect(paused.status).toBe(409);

@@ -47,4 +47,10 @@ export function createHookApp(env: () => TriggerEnv): Hono {
   return app;
 }
 
-export const hookRoutes: RouteModule = (deps) => ({ prefix: "hooks", atRoot: true, app: createHookApp(() => triggerEnv(deps)) });
+/** Public: no session or token; each delivery proves itself with its trigger's HMAC signature. */
+export const hookRoutes: RouteModule = (deps) => ({
+  prefix: "hooks",
+  atRoot: true,
+  app: createHookApp(() => triggerEnv(deps)),
+  access: [{ method: "POST", path: "/:triggerId", access: "public" }],
+});

@@ -2,7 +2,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunEventHub } from "../../engine/events.js";
 import { TriggerScheduler } from "../../engine/triggers/scheduler.js";
@@ -11,12 +10,15 @@ import { startTestEngine, type TestEngine } from "../../test/engine.js";
 import { graph } from "../../test/graphs.js";
 import { testRegistry } from "../../test/nodes.js";
 import { FakeClock, savedGraph, triggerTestEnv } from "../../test/triggers.js";
+import { createMember, createTestWorkspace, sessionFor, asSession, signedInOwner, type Requester } from "../../test/auth.js";
 import { createApp } from "../app.js";
 import { graphTriggerRoutes, triggerRoutes } from "./triggers.js";
 
 let engine: TestEngine;
 let hub: RunEventHub;
-let app: Hono;
+/** Signed in as an owner of the default workspace. */
+let app: Requester;
+let raw: Requester;
 let mediaRoot: string;
 
 beforeAll(async () => {
@@ -24,7 +26,8 @@ beforeAll(async () => {
   hub = new RunEventHub(engine.db.sql);
   await hub.start();
   mediaRoot = await mkdtemp(path.join(os.tmpdir(), "genjed-media-"));
-  app = createApp({ database: engine.db, registry: engine.registry, hub, mediaRoot }, [graphTriggerRoutes, triggerRoutes]);
+  raw = createApp({ database: engine.db, registry: engine.registry, hub, mediaRoot }, [graphTriggerRoutes, triggerRoutes]);
+  app = await signedInOwner(raw, engine.db.sql);
 });
 afterAll(async () => {
   await hub?.stop();
@@ -92,8 +95,13 @@ describe("trigger API", () => {
     expect((await badKind.json()).error.message).toMatch(/kind/);
     expect((await send("POST", "/api/graphs/00000000-0000-4000-8000-000000000000/triggers", { kind: "cron", config: { expression: "@daily" } })).status).toBe(404);
     expect((await send("PATCH", "/api/triggers/00000000-0000-4000-8000-000000000000", { enabled: false })).status).toBe(404);
-    const unknownField = await send("PATCH", `/api/triggers/00000000-0000-4000-8000-000000000000`, { kind: "cron" });
+    const existing = await (await send("POST", `/api/graphs/${graphId}/triggers`, { kind: "cron", config: { expression: "@daily" } })).json();
+    const unknownField = await send("PATCH", `/api/triggers/${existing.id}`, { kind: "webhook" });
     expect(unknownField.status).toBe(400);
+    expect((await unknownField.json()).error.message).toMatch(/kind/);
+    const badConfig = await send("PATCH", `/api/triggers/${existing.id}`, { config: { expression: "0 0 9 * * *" } });
+    expect(badConfig.status).toBe(400);
+    expect((await badConfig.json()).error.details.field).toBe("config.expression");
   });
 
   it("shows a webhook secret once at creation and after rotation, never in reads", async () => {
@@ -146,5 +154,26 @@ describe("trigger API", () => {
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toMatchObject({ code: "INVALID_CRON", details: { field: "expression" } });
     expect((await send("GET", "/api/triggers/cron-preview")).status).toBe(400);
+  });
+
+  it("needs a sign-in, the editor role to change triggers, and stops at the workspace", async () => {
+    const { graphId } = await withAssets();
+    const t = await (await send("POST", `/api/graphs/${graphId}/triggers`, { kind: "cron", config: { expression: "@daily" } })).json();
+    expect((await raw.request(`/api/triggers/${t.id}`)).status).toBe(401);
+    expect((await raw.request(`/api/graphs/${graphId}/triggers`)).status).toBe(401);
+
+    const viewer = asSession(raw, await sessionFor(engine.db.sql, await createMember(engine.db.sql, "viewer")));
+    expect((await viewer.request(`/api/triggers/${t.id}`)).status).toBe(200);
+    const patch = await viewer.request(`/api/triggers/${t.id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ enabled: false }) });
+    expect(patch.status).toBe(403);
+    expect((await patch.json()).error.message).toMatch(/needs the editor role/);
+
+    const elsewhere = await createTestWorkspace(engine.db.sql);
+    const outsider = asSession(raw, await sessionFor(engine.db.sql, await createMember(engine.db.sql, "owner", { workspaceId: elsewhere })));
+    expect((await outsider.request(`/api/triggers/${t.id}`)).status).toBe(404);
+    expect((await outsider.request(`/api/triggers/${t.id}/fires`)).status).toBe(404);
+    expect((await outsider.request(`/api/graphs/${graphId}/triggers`)).status).toBe(404);
+    const create = await outsider.request(`/api/graphs/${graphId}/triggers`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: "cron", config: { expression: "@daily" } }) });
+    expect(create.status).toBe(404);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { Hono, type Context } from "hono";
 import { getGraph } from "../../engine/graphs.js";
+import type { TriggerScope } from "../../engine/triggers/store.js";
 import {
   createTrigger,
   deleteTrigger,
@@ -26,6 +27,8 @@ import {
 } from "../../engine/triggers/index.js";
 import { CreateTriggerBodySchema, CronPreviewQuerySchema, UpdateTriggerBodySchema, type CronPreview } from "../../schemas/triggers.js";
 import type { RouteModule } from "../app.js";
+import { authOf } from "../auth/middleware.js";
+import type { AccessRule } from "../auth/policy.js";
 import type { ServerDeps } from "../deps.js";
 import { ApiError, describeZod, handleError, notFound, readJson, uuidParam, zodIssues } from "../errors.js";
 import type { Service } from "../runtime.js";
@@ -44,6 +47,22 @@ export function triggerErrors(err: Error, c: Context) {
   return handleError(err, c);
 }
 
+/** Everything acts in the caller's workspace: a graph or trigger of another one is "not found". */
+export const scopeOf = (c: Context): TriggerScope => ({ workspaceId: authOf(c).workspace.id });
+
+const rule = (method: AccessRule["method"], path: string, access: AccessRule["access"]): AccessRule => ({ method, path, access });
+
+/** Reading triggers is for anyone in the workspace; creating, changing and firing them spends, so editors. */
+export const GRAPH_TRIGGER_ACCESS: AccessRule[] = [rule("GET", "/:id/triggers", "viewer"), rule("POST", "/:id/triggers", "editor")];
+export const TRIGGER_ACCESS: AccessRule[] = [
+  rule("GET", "/cron-preview", "viewer"),
+  rule("GET", "/:id", "viewer"),
+  rule("PATCH", "/:id", "editor"),
+  rule("DELETE", "/:id", "editor"),
+  rule("GET", "/:id/fires", "viewer"),
+  rule("POST", "/:id/secret", "editor"),
+];
+
 export function parseQuery<T>(c: Context, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import("zod").ZodError } }): T {
   const r = schema.safeParse(c.req.query());
   if (!r.success) throw new ApiError(400, "INVALID_QUERY", describeZod(r.error), { issues: zodIssues(r.error) });
@@ -57,7 +76,7 @@ export function createGraphTriggerApp(deps: ServerDeps, env: () => TriggerEnv = 
 
   app.get("/:id/triggers", async (c) => {
     const id = uuidParam(c, "id", "graph");
-    if (!(await getGraph(deps.database, id))) throw notFound("graph", id);
+    if (!(await getGraph(deps.database, id, scopeOf(c)))) throw notFound("graph", id);
     const e = env();
     const now = e.now();
     return c.json((await listTriggers(e, { graphId: id })).map((t) => triggerView(t, now)));
@@ -66,7 +85,7 @@ export function createGraphTriggerApp(deps: ServerDeps, env: () => TriggerEnv = 
   app.post("/:id/triggers", async (c) => {
     const id = uuidParam(c, "id", "graph");
     const body = await readJson(c, CreateTriggerBodySchema);
-    const created = await createTrigger(env(), id, body);
+    const created = await createTrigger(env(), id, body, scopeOf(c));
     if (!created) throw notFound("graph", id);
     return c.json(created, 201);
   });
@@ -96,15 +115,18 @@ export function createTriggerApp(deps: ServerDeps, env: () => TriggerEnv = () =>
     return c.json(preview);
   });
 
-  app.get("/:id", async (c) => {
+  /** The trigger, if it exists in the caller's workspace. */
+  const triggerIn = async (c: Context) => {
     const id = uuidParam(c, "id", "trigger");
-    const t = await getTrigger(env(), id);
+    const t = await getTrigger(env(), id, scopeOf(c));
     if (!t) throw notFound("trigger", id);
-    return c.json(triggerView(t, env().now()));
-  });
+    return t;
+  };
+
+  app.get("/:id", async (c) => c.json(triggerView(await triggerIn(c), env().now())));
 
   app.patch("/:id", async (c) => {
-    const id = uuidParam(c, "id", "trigger");
+    const { id } = await triggerIn(c);
     const body = await readJson(c, UpdateTriggerBodySchema);
     const t = await updateTrigger(env(), id, body);
     if (!t) throw notFound("trigger", id);
@@ -112,14 +134,13 @@ export function createTriggerApp(deps: ServerDeps, env: () => TriggerEnv = () =>
   });
 
   app.delete("/:id", async (c) => {
-    const id = uuidParam(c, "id", "trigger");
+    const { id } = await triggerIn(c);
     if (!(await deleteTrigger(env(), id))) throw notFound("trigger", id);
     return c.body(null, 204);
   });
 
   app.get("/:id/fires", async (c) => {
-    const id = uuidParam(c, "id", "trigger");
-    if (!(await getTrigger(env(), id))) throw notFound("trigger", id);
+    const { id } = await triggerIn(c);
     const limit = Number(c.req.query("limit") ?? 50);
     if (!Number.isInteger(limit) || limit < 1) throw new ApiError(400, "INVALID_QUERY", "limit must be a positive integer");
     const beforeText = c.req.query("before");
@@ -129,17 +150,16 @@ export function createTriggerApp(deps: ServerDeps, env: () => TriggerEnv = () =>
   });
 
   app.post("/:id/secret", async (c) => {
-    const id = uuidParam(c, "id", "trigger");
-    const t = await getTrigger(env(), id);
-    if (!t) throw notFound("trigger", id);
+    const t = await triggerIn(c);
+    const id = t.id;
     if (t.kind !== "webhook") throw new ApiError(409, "NOT_A_WEBHOOK", `trigger is a ${t.kind} trigger; only webhooks have a secret`);
     return c.json(await rotateSecret(env(), id));
   });
   return app;
 }
 
-export const graphTriggerRoutes: RouteModule = (deps) => ({ prefix: "graphs", app: createGraphTriggerApp(deps) });
-export const triggerRoutes: RouteModule = (deps) => ({ prefix: "triggers", app: createTriggerApp(deps) });
+export const graphTriggerRoutes: RouteModule = (deps) => ({ prefix: "graphs", app: createGraphTriggerApp(deps), access: GRAPH_TRIGGER_ACCESS });
+export const triggerRoutes: RouteModule = (deps) => ({ prefix: "triggers", app: createTriggerApp(deps), access: TRIGGER_ACCESS });
 
 /** The scheduler in `genjed start` (any number of processes may run it against one database). */
 export const triggerService: Service = async (deps) => {
