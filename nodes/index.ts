@@ -1,6 +1,7 @@
 /**
  * The product registry: every finished node type. A node that is not done is not listed here.
  */
+import { analyticsCollect } from "./analytics-collect.js";
 import { assetSource } from "./asset-source.js";
 import { imageGenerate } from "./image-generate.js";
 import { promptParse } from "./prompt-parse.js";
@@ -23,6 +24,7 @@ export const productNodes: NodeDefinition<any>[] = [
   qaGate,
   reviewHuman,
   publishChannel,
+  analyticsCollect,
 ];
 
 export function createProductRegistry(): NodeRegistry {

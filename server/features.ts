@@ -7,10 +7,12 @@ import type { Service } from "./runtime.js";
 import { calendarRoutes } from "./routes/calendar.js";
 import { hookRoutes } from "./routes/hooks.js";
 import { graphTriggerRoutes, triggerRoutes, triggerService } from "./routes/triggers.js";
+import { alertFeature } from "./routes/alerts.js";
 import { libraryFeature } from "./routes/library.js";
 import { reviewFeature } from "./routes/reviews.js";
+import { alertEvaluator } from "./services/alert-evaluator.js";
 import { publishScheduler } from "./services/publish-scheduler.js";
 import { reviewDeadlines } from "./services/review-deadlines.js";
 
-export const features: RouteModule[] = [graphTriggerRoutes, triggerRoutes, hookRoutes, calendarRoutes, reviewFeature, libraryFeature];
-export const services: Service[] = [triggerService, reviewDeadlines, publishScheduler];
+export const features: RouteModule[] = [graphTriggerRoutes, triggerRoutes, hookRoutes, calendarRoutes, reviewFeature, libraryFeature, alertFeature];
+export const services: Service[] = [triggerService, reviewDeadlines, publishScheduler, alertEvaluator];

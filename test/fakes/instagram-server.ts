@@ -94,7 +94,7 @@ export async function startFakeInstagram(o: { token?: string; userId?: string } 
       if (c.status === "PUBLISHED") return reply(400, graphError("The media has already been published", 9007, { error_subcode: 2207034, error_user_title: "Already published" }));
       if (c.status !== "FINISHED") return reply(400, graphError("Media ID is not available", 9007, { error_subcode: 2207027, error_user_title: "Media not ready" }));
       c.status = "PUBLISHED";
-      const m: IgMedia = { id: nextId("1801"), caption: c.caption, timestamp: new Date().toISOString().replace(/\.\d+Z$/, "+0000"), permalink: "", containerId: c.id, insights: {} };
+      const m: IgMedia = { id: nextId("1801"), caption: c.caption, timestamp: new Date().toISOString().replace(/\.\d+Z$/, "+0000"), permalink: "", containerId: c.id, insights: { views: 0, reach: 0, likes: 0, comments: 0, shares: 0, saved: 0, total_interactions: 0, ig_reels_video_view_total_time: 0 } };
       m.permalink = `https://www.instagram.com/reel/${m.id}/`;
       media.unshift(m);
       if (fake.holdPublish) await new Promise<void>((resolve) => held.push(resolve));

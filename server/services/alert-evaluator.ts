@@ -1,0 +1,58 @@
+/**
+ * Evaluates the alert rules after each run: it listens to run events (RunEventHub) and, when a run
+ * ends or starts waiting for review, evaluates (debounced, so a burst of runs costs one pass).
+ * A slow timer also re-evaluates, since a metric can cross its threshold with no run ending (the
+ * review queue drains, publications fail in the scheduler).
+ */
+import { evaluateAlerts, type AlertContext } from "../../engine/alerts.js";
+import type { NodeRegistry } from "../../nodes/registry.js";
+import type { Service } from "../runtime.js";
+
+/** Generating node types: the ones that call a provider. */
+export const generationTypesOf = (registry: NodeRegistry) => registry.all().filter((d) => (d.providers?.length ?? 0) > 0).map((d) => d.type);
+
+export function alertEvaluatorService(o: { debounceMs?: number; intervalMs?: number; log?: (m: string) => void } = {}): Service {
+  return async (deps) => {
+    const log = o.log ?? ((m: string) => console.log(m));
+    const ctx: AlertContext = { generationTypes: generationTypesOf(deps.registry) };
+    let timer: NodeJS.Timeout | null = null;
+    let lastRun: string | null = null;
+    let running: Promise<void> | null = null;
+    const evaluate = () => {
+      running = (running ?? Promise.resolve())
+        .then(() => evaluateAlerts(deps.database.sql, { ...ctx, runId: lastRun }))
+        .then(({ fired, resolved }) => {
+          for (const id of fired) log(`alert firing: ${id}`);
+          for (const id of resolved) log(`alert resolved: ${id}`);
+        })
+        .catch((err) => log(`alerts: evaluation failed: ${(err as Error).message}`));
+      return running;
+    };
+    const soon = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = null;
+        void evaluate();
+      }, o.debounceMs ?? 500);
+    };
+    const unsubscribe = deps.hub.subscribe((e) => {
+      if (e.kind === "run" && ["succeeded", "failed", "canceled", "waiting"].includes(e.status)) {
+        lastRun = e.runId;
+        soon();
+      }
+    });
+    const every = setInterval(() => void evaluate(), o.intervalMs ?? 5 * 60_000);
+    every.unref();
+    void evaluate();
+    return {
+      async stop() {
+        unsubscribe();
+        clearInterval(every);
+        if (timer) clearTimeout(timer);
+        await running;
+      },
+    };
+  };
+}
+
+export const alertEvaluator = alertEvaluatorService();
