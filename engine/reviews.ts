@@ -161,7 +161,13 @@ const reviewRows = (sql: Sql | Tx) => sql`
 export type ReviewStatusFilter = "pending" | "decided" | "all";
 
 /** Pending reviews (waiting node-runs, oldest first) and/or decided ones (newest first). */
-export async function listReviews(sql: Sql, o: { status?: ReviewStatusFilter; runId?: string; limit?: number } = {}): Promise<ReviewView[]> {
+/** Reviews of one workspace's runs when `workspaceId` is given (the API always gives the caller's). */
+export interface ReviewScope {
+  workspaceId?: string;
+}
+
+export async function listReviews(sql: Sql, o: { status?: ReviewStatusFilter; runId?: string; limit?: number } & ReviewScope = {}): Promise<ReviewView[]> {
+  const ws = o.workspaceId ?? null;
   const status = o.status ?? "pending";
   const limit = Math.min(Math.max(o.limit ?? 100, 1), 500);
   const out: ReviewView[] = [];
@@ -169,6 +175,7 @@ export async function listReviews(sql: Sql, o: { status?: ReviewStatusFilter; ru
     const rows = await sql<ReviewRow[]>`${reviewRows(sql)}
       where nr.status = 'waiting' and nr.waiting->>'kind' = 'review'
         and (${o.runId ?? null}::uuid is null or nr.run_id = ${o.runId ?? null}::uuid)
+        and (${ws}::uuid is null or r.workspace_id = ${ws}::uuid)
       order by nr.id limit ${limit}`;
     for (const r of rows) {
       const payload = ReviewPayloadSchema.safeParse(r.waiting);
@@ -184,6 +191,7 @@ export async function listReviews(sql: Sql, o: { status?: ReviewStatusFilter; ru
       from review_decisions d join runs r on r.id = d.run_id left join graphs g on g.id = r.graph_id
       left join node_runs nr on nr.id = d.review_id
       where (${o.runId ?? null}::uuid is null or d.run_id = ${o.runId ?? null}::uuid)
+        and (${ws}::uuid is null or r.workspace_id = ${ws}::uuid)
       order by d.decided_at desc, d.id limit ${limit}`;
     for (const d of decided) {
       const payload = ReviewPayloadSchema.parse(d.payload);
@@ -193,8 +201,9 @@ export async function listReviews(sql: Sql, o: { status?: ReviewStatusFilter; ru
   return out;
 }
 
-export async function getReview(sql: Sql, id: string): Promise<ReviewView | null> {
+export async function getReview(sql: Sql, id: string, scope: ReviewScope = {}): Promise<ReviewView | null> {
   if (!REVIEW_ID.test(id)) return null;
+  if (scope.workspaceId && !(await inWorkspace(sql, id, scope.workspaceId))) return null;
   const [decision] = await sql<DecisionRow[]>`${selectDecisions(sql)} where review_id = ${id}`;
   const [row] = await sql<ReviewRow[]>`${reviewRows(sql)} where nr.id = ${id}`;
   if (decision) {
@@ -226,8 +235,10 @@ export async function decideReview(
   registry: NodeRegistry,
   id: string,
   input: DecisionInput & { automatic?: boolean },
+  scope: ReviewScope = {},
 ): Promise<{ review: ReviewView; runStatus: string }> {
   if (!REVIEW_ID.test(id)) throw new ReviewError(404, "NOT_FOUND", `review "${id}" does not exist`);
+  if (scope.workspaceId && !(await inWorkspace(sql, id, scope.workspaceId))) throw new ReviewError(404, "NOT_FOUND", `review "${id}" does not exist`);
   await refuseIfDecided(sql, id);
   const [head] = await sql<{ runId: string }[]>`select run_id as "runId" from node_runs where id = ${id} and waiting->>'kind' = 'review'`;
   if (!head) throw new ReviewError(404, "NOT_FOUND", `review "${id}" does not exist`);
@@ -285,7 +296,15 @@ export async function decideReview(
     await settleRun(tx, head.runId);
   });
   const [run] = await sql<{ status: string }[]>`select status from runs where id = ${head.runId}`;
-  return { review: (await getReview(sql, id))!, runStatus: run.status };
+  return { review: (await getReview(sql, id, scope))!, runStatus: run.status };
+}
+
+/** Whether review `id` (waiting, or decided earlier) belongs to a run of this workspace. */
+async function inWorkspace(sql: Sql, id: string, workspaceId: string): Promise<boolean> {
+  const [row] = await sql`
+    select 1 from runs r where r.workspace_id = ${workspaceId}
+      and (r.id = (select run_id from node_runs where id = ${id}) or r.id = (select run_id from review_decisions where review_id = ${id}))`;
+  return Boolean(row);
 }
 
 async function refuseIfDecided(q: Sql | Tx, id: string): Promise<void> {

@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDatabase, type Database } from "../../db/index.js";
 import { RunEventHub } from "../../engine/events.js";
@@ -13,13 +12,15 @@ import type { MediaRef } from "../../schemas/index.js";
 import { nodeOutput, startTestEngine, type TestEngine } from "../../test/engine.js";
 import { graph } from "../../test/graphs.js";
 import { testRegistry } from "../../test/nodes.js";
+import { asSession, createMember, createTestWorkspace, sessionFor, signedInOwner, type Requester, type TestSession } from "../../test/auth.js";
 import { createApp } from "../app.js";
 import { reviewDeadlineService } from "../services/review-deadlines.js";
 import { reviewFeature } from "./reviews.js";
 
 let engine: TestEngine;
 let hub: RunEventHub;
-let app: Hono;
+let app: Requester;
+let session: TestSession;
 let mediaRoot: string;
 
 const registry = testRegistry().register(imageGenerate).register(reviewHuman);
@@ -29,8 +30,13 @@ beforeAll(async () => {
   mediaRoot = await mkdtemp(path.join(os.tmpdir(), "genjed-reviews-"));
   hub = new RunEventHub(engine.db.sql);
   await hub.start();
-  app = createApp({ database: engine.db, registry, hub, mediaRoot }, [reviewFeature]);
+  const signed = await signedInOwner(createApp({ database: engine.db, registry, hub, mediaRoot }, [reviewFeature]), engine.db.sql);
+  app = signed;
+  session = signed.session;
 });
+
+/** The recorded reviewer: the signed-in account, with the name the client gave. */
+const by = (name: string) => expect.stringMatching(new RegExp(`<owner-[0-9a-f]+@test\\.local> \\(as "${name}"\\)$`));
 afterAll(async () => {
   await hub?.stop();
   await engine?.stop();
@@ -53,7 +59,7 @@ const reviewGraph = (review: Record<string, unknown> = {}, prompts = ["a red des
     ],
   );
 
-const post = (a: Hono, url: string, body: unknown) => a.request(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const post = (a: Requester, url: string, body: unknown) => a.request(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 async function startAndWait(doc: unknown) {
   const runId = await engine.start(doc);
@@ -90,7 +96,7 @@ describe("human review", () => {
     const restarted: Database = connectDatabase(engine.db.url);
     const hub2 = new RunEventHub(restarted.sql);
     await hub2.start();
-    const app2 = createApp({ database: restarted, registry, hub: hub2, mediaRoot }, [reviewFeature]);
+    const app2 = asSession(createApp({ database: restarted, registry, hub: hub2, mediaRoot }, [reviewFeature]), session);
     try {
       const again = await (await app2.request(`/api/reviews/${review.id}`)).json();
       expect(again).toMatchObject({ id: review.id, status: "pending", runStatus: "waiting" });
@@ -98,19 +104,19 @@ describe("human review", () => {
 
       const decided = await post(app2, `/api/reviews/${review.id}/decision`, { decision: "approve", reviewer: "alice", notes: "looks right" });
       expect(decided.status).toBe(200);
-      expect((await decided.json()).review).toMatchObject({ status: "decided", decision: { decision: "approve", reviewer: "alice", notes: "looks right", automatic: false } });
+      expect((await decided.json()).review).toMatchObject({ status: "decided", decision: { decision: "approve", reviewer: by("alice"), notes: "looks right", automatic: false } });
       const run = await waitForRun(engine.db.sql, runId, { timeoutMs: 30_000 });
       expect(run.status).toBe("succeeded");
       const images = (await nodeOutput(engine, runId, "after"))!.out as MediaRef[];
       expect(images.map((i) => i.hash)).toEqual(review.items.map((i: { media: MediaRef }) => i.media.hash));
       const reviewOut = (await nodeOutput(engine, runId, "review"))!;
-      expect(reviewOut.decision).toMatchObject({ decision: "approve", reviewer: "alice", itemIds: ["image-0", "image-1", "image-2"] });
+      expect(reviewOut.decision).toMatchObject({ decision: "approve", reviewer: by("alice"), itemIds: ["image-0", "image-1", "image-2"] });
     } finally {
       await hub2.stop();
       await restarted.close();
       hub = new RunEventHub(engine.db.sql);
       await hub.start();
-      app = createApp({ database: engine.db, registry, hub, mediaRoot }, [reviewFeature]);
+      app = asSession(createApp({ database: engine.db, registry, hub, mediaRoot }, [reviewFeature]), session);
     }
   });
 
@@ -124,7 +130,7 @@ describe("human review", () => {
     expect(r.status).toBe(200);
     const run = await waitForRun(engine.db.sql, runId);
     const node = (id: string) => run.nodes.find((n) => n.nodeId === id)!;
-    expect(node("review")).toMatchObject({ status: "skipped", error: { code: "REVIEW_REJECTED", message: "rejected by bob: off-brand colours" } });
+    expect(node("review")).toMatchObject({ status: "skipped", error: { code: "REVIEW_REJECTED", message: expect.stringMatching(/^rejected by .*\(as "bob"\): off-brand colours$/) } });
     expect(node("after")).toMatchObject({ status: "skipped", error: { code: "UPSTREAM_NOT_COMPLETED" } });
   });
 
@@ -140,10 +146,10 @@ describe("human review", () => {
     expect(round2.id).not.toBe(review.id);
     expect(round2.items[0].media.meta.prompt).toBe("a desk lamp. Reviewer notes: show it switched on");
     expect(round2.revisions).toEqual({ used: 1, max: 1 });
-    expect(round2.history).toMatchObject([{ decision: "revise", reviewer: "carol", notes: "show it switched on", revisionTarget: "gen" }]);
+    expect(round2.history).toMatchObject([{ decision: "revise", reviewer: by("carol"), notes: "show it switched on", revisionTarget: "gen" }]);
     // The generator ran again (a second execution logged), with the notes in its run config.
     const [patch] = await engine.db.sql`select config_patch from run_nodes where run_id = ${runId} and node_id = 'gen'`;
-    expect(patch.config_patch).toEqual({ revisionNotes: [{ item: "", notes: "show it switched on", reviewer: "carol" }] });
+    expect(patch.config_patch).toEqual({ revisionNotes: [{ item: "", notes: "show it switched on", reviewer: expect.stringContaining('(as "carol")') }] });
     const [runs] = await engine.db.sql`select count(*)::int as n from node_logs where run_id = ${runId} and node_id = 'gen' and message like 'image by %'`;
     expect(runs.n).toBe(2);
 
@@ -151,7 +157,7 @@ describe("human review", () => {
     expect(await (await app.request(`/api/reviews/${review.id}`)).json()).toMatchObject({ status: "decided", decision: { decision: "revise" } });
     const stale = await post(app, `/api/reviews/${review.id}/decision`, { decision: "approve", reviewer: "dave" });
     expect(stale.status).toBe(409);
-    expect((await stale.json()).error).toMatchObject({ code: "ALREADY_DECIDED", message: expect.stringMatching(/already decided: revise by carol/) });
+    expect((await stale.json()).error).toMatchObject({ code: "ALREADY_DECIDED", message: expect.stringMatching(/already decided: revise by .*"carol"/) });
 
     const tooMany = await post(app, `/api/reviews/${round2.id}/decision`, { decision: "revise", reviewer: "carol", notes: "and brighter" });
     expect(tooMany.status).toBe(409);
@@ -201,9 +207,9 @@ describe("human review", () => {
     expect((await late.json()).error).toMatchObject({ code: "REVIEW_NOT_WAITING", message: `review "${other.review.id}" cannot be decided: the run is canceled` });
     expect(await (await app.request(`/api/reviews?runId=${other.runId}`)).json()).toEqual([]);
 
-    const noReviewer = await post(app, `/api/reviews/${other.review.id}/decision`, { decision: "approve" });
-    expect(noReviewer.status).toBe(400);
-    expect((await noReviewer.json()).error.message).toMatch(/reviewer/);
+    const emptyReviewer = await post(app, `/api/reviews/${other.review.id}/decision`, { decision: "approve", reviewer: "" });
+    expect(emptyReviewer.status).toBe(400);
+    expect((await emptyReviewer.json()).error.message).toBe("reviewer: reviewer must not be empty");
     const badDecision = await post(app, `/api/reviews/${other.review.id}/decision`, { decision: "maybe", reviewer: "x" });
     expect((await badDecision.json()).error).toMatchObject({ code: "INVALID_BODY", message: expect.stringMatching(/^decision:/) });
     for (const id of ["999999", "abc"]) {
@@ -214,6 +220,27 @@ describe("human review", () => {
     expect((await app.request(`/api/reviews?status=open`)).status).toBe(400);
     const decided = await (await app.request(`/api/reviews?status=decided&runId=${runId}`)).json();
     expect(decided).toMatchObject([{ id: review.id, status: "decided" }]);
+  });
+
+  it("records the signed-in account as the reviewer, needs the reviewer role, and keeps workspaces apart", async () => {
+    const { runId, review } = await startAndWait(reviewGraph());
+    const plain = createApp({ database: engine.db, registry, hub, mediaRoot }, [reviewFeature]);
+    const viewer = asSession(plain, await sessionFor(engine.db.sql, await createMember(engine.db.sql, "viewer")));
+    expect((await viewer.request(`/api/reviews/${review.id}`)).status).toBe(200);
+    const denied = await post(viewer, `/api/reviews/${review.id}/decision`, { decision: "approve" });
+    expect(denied.status).toBe(403);
+    const outsiderWs = await createTestWorkspace(engine.db.sql);
+    const outsider = asSession(plain, await sessionFor(engine.db.sql, await createMember(engine.db.sql, "owner", { workspaceId: outsiderWs })), { workspaceId: outsiderWs });
+    expect(await (await outsider.request(`/api/reviews?runId=${runId}`)).json()).toEqual([]);
+    expect((await outsider.request(`/api/reviews/${review.id}`)).status).toBe(404);
+    expect((await post(outsider, `/api/reviews/${review.id}/decision`, { decision: "approve" })).status).toBe(404);
+
+    const rev = await createMember(engine.db.sql, "reviewer", { name: "Rita" });
+    const reviewer = asSession(plain, await sessionFor(engine.db.sql, rev));
+    const ok = await post(reviewer, `/api/reviews/${review.id}/decision`, { decision: "approve" });
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).review.decision.reviewer).toBe(`Rita <${rev.email}>`);
+    await waitForRun(engine.db.sql, runId);
   });
 
   it("applies the default action when the deadline passes", async () => {

@@ -3,6 +3,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { decideReview, getReview, listReviews, ReviewError } from "../../engine/reviews.js";
 import { DECISIONS } from "../../nodes/review/payload.js";
+import { authOf } from "../auth/middleware.js";
+import { workspaceRedactor } from "../auth/redact.js";
 import type { ServerDeps } from "../deps.js";
 import { ApiError, notFound, readJson } from "../errors.js";
 
@@ -10,8 +12,15 @@ export const DecisionBodySchema = z.object({
   decision: z.enum(DECISIONS),
   itemIds: z.array(z.string().min(1)).max(1000).optional(),
   notes: z.string().max(5000).optional(),
-  reviewer: z.string().trim().min(1, "say who decides (reviewer)").max(200),
+  /** Shown with the decision; the signed-in user is always recorded as who decided. */
+  reviewer: z.string().trim().min(1, "reviewer must not be empty").max(200).optional(),
 });
+
+/** Who decided: the signed-in account, and the name the client gave when it differs (a shared kiosk, a bot). */
+export function reviewerLabel(user: { name: string; email: string }, given?: string): string {
+  const me = user.name && user.name !== user.email ? `${user.name} <${user.email}>` : user.email;
+  return given && given !== user.name && given !== user.email ? `${me} (as "${given}")` : me;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -30,21 +39,26 @@ export function reviewRoutes(deps: ServerDeps) {
     if (runId !== undefined && !UUID.test(runId)) throw new ApiError(400, "INVALID_QUERY", "runId must be a UUID");
     const limit = Number(c.req.query("limit") ?? 100);
     if (!Number.isInteger(limit) || limit < 1) throw new ApiError(400, "INVALID_QUERY", "limit must be a positive integer");
-    return c.json(await listReviews(sql, { status, runId, limit }));
+    const workspaceId = authOf(c).workspace.id;
+    const redact = await workspaceRedactor(deps, workspaceId);
+    return c.json(redact(await listReviews(sql, { status, runId, limit, workspaceId })));
   });
 
   app.get("/:id", async (c) => {
     const id = c.req.param("id");
-    const review = await getReview(sql, id);
+    const workspaceId = authOf(c).workspace.id;
+    const review = await getReview(sql, id, { workspaceId });
     if (!review) throw notFound("review", id);
-    return c.json(review);
+    return c.json((await workspaceRedactor(deps, workspaceId))(review));
   });
 
   app.post("/:id/decision", async (c) => {
     const id = c.req.param("id");
     const body = await readJson(c, DecisionBodySchema);
+    const auth = authOf(c);
     try {
-      return c.json(await decideReview(sql, deps.registry, id, body));
+      const result = await decideReview(sql, deps.registry, id, { ...body, reviewer: reviewerLabel(auth.user, body.reviewer) }, { workspaceId: auth.workspace.id });
+      return c.json((await workspaceRedactor(deps, auth.workspace.id))(result));
     } catch (err) {
       throw asApiError(err);
     }
