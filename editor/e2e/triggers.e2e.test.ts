@@ -12,7 +12,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import type { GraphDocument } from "../../schemas/graph.js";
 import type { TriggerView } from "../../schemas/triggers.js";
-import { apiJson, createGraph, eventually, launchBrowser, screenshot, watchErrors } from "./browser.js";
+import { apiJson, createGraph, eventually, launchBrowser, personContext, screenshot, watchErrors } from "./browser.js";
 
 const base = inject("e2eBaseUrl");
 let browser: Browser;
@@ -33,9 +33,9 @@ const card = (name: string) => page.locator('[data-testid="trigger-card"]').filt
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  // The calendar shows the browser's zone: pin it so local times are known.
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, timezoneId: "Europe/Copenhagen" });
-  page = await context.newPage();
+  // An editor of the workspace: creating triggers and plans spends, so viewers may not.
+  page = await (await personContext(browser, "Sam Scheduler", "editor")).newPage();
+  await page.setViewportSize({ width: 1440, height: 1000 });
   errors = watchErrors(page);
   graphId = await createGraph(base, doc);
   await apiJson(base, "POST", `/api/graphs/${graphId}/versions`, { label: "first" });
@@ -139,7 +139,8 @@ it("starts a manual run with the asset source's inputs filled in", async () => {
 it("shows the week and month calendar with scheduled and fired items, and opens a run from it", async () => {
   await page.goto(`${base}/#/calendar`);
   await page.getByTestId("calendar-grid").waitFor();
-  expect(await page.getByTestId("cal-timezone").inputValue()).toBe("Europe/Copenhagen");
+  // The calendar starts in the browser's zone; show it on Copenhagen's clock.
+  await page.getByTestId("cal-timezone").fill("Europe/Copenhagen");
   // Today's webhook run is on this week's calendar.
   const fired = page.locator('[data-testid="calendar-item"][data-kind="fired"]', { hasText: "Shop orders" }).first();
   await fired.waitFor();
@@ -165,6 +166,8 @@ it("shows the week and month calendar with scheduled and fired items, and opens 
 
 it("schedules a week of posts with the content plan and shows them per channel", async () => {
   await page.goto(`${base}/#/calendar`);
+  await page.getByTestId("view-week").click();
+  await page.getByTestId("cal-timezone").fill("Europe/Copenhagen");
   await page.getByTestId("plan-graph").selectOption(graphId);
   await page.getByTestId("plan-channels").fill("instagram_reels, tiktok");
   await page.getByTestId("plan-posts").fill("3");

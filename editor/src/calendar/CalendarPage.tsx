@@ -1,5 +1,6 @@
 /** The content calendar: week or month, in a chosen time zone, what is scheduled, what ran and what was published; plus the content plan. */
 import { useState } from "react";
+import type { CalendarView } from "../../../schemas/triggers.js";
 import { AppHeader } from "../components/AppHeader.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { useAsync } from "../lib/useAsync.js";
@@ -8,6 +9,8 @@ import { CalendarGrid } from "./CalendarGrid.js";
 import { ContentPlanForm } from "./ContentPlanForm.js";
 import { browserZone, step, todayIn, viewRange, type CalendarMode } from "./grid.js";
 import "./calendar.css";
+
+const showsRange = (v: CalendarView, r: { start: string; days: number }) => v.days.length === r.days && v.days[0]?.date === r.start;
 
 export function CalendarPage() {
   const [timezone, setTimezone] = useState(browserZone);
@@ -65,7 +68,8 @@ export function CalendarPage() {
         </div>
         {!zoneOk ? (
           <div className="form-error">Unknown time zone “{timezone}”: pick one from the list.</div>
-        ) : view.loading && !view.data ? (
+        ) : view.loading && (!view.data || !showsRange(view.data, range)) ? (
+          // Switching week <-> month: never lay the old range out in the new grid.
           <Loading label="Loading the calendar…" />
         ) : view.error || !view.data ? (
           <ErrorState error={view.error} onRetry={view.reload} />
