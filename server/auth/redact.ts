@@ -1,6 +1,7 @@
 /**
- * Scrub a workspace's secret values out of what the API hands back (graph documents, which are
- * what people export and share). Values shorter than 8 characters are left alone: replacing
+ * Scrub a workspace's secret values out of what the API hands back: graph documents (what people
+ * export and share) and run views, logs and events. Nodes' own use of secrets is already scrubbed
+ * by the engine; this also catches a value someone pasted into a node's config. Values shorter than 8 characters are left alone: replacing
  * every "true" or "1234" in a document would corrupt it and protect nothing.
  */
 import type { ServerDeps } from "../deps.js";
@@ -22,12 +23,15 @@ export function redactValues<T>(value: T, secrets: string[]): T {
   return walk(value) as T;
 }
 
-export async function redactWorkspaceSecrets<T>(deps: Pick<ServerDeps, "database" | "auth">, workspaceId: string, value: T): Promise<T> {
+/** A scrubber for one workspace's secret values, loaded once (an event stream applies it to every event). */
+export async function workspaceRedactor(deps: Pick<ServerDeps, "database" | "auth">, workspaceId: string): Promise<<T>(value: T) => T> {
   const key = deps.auth?.secretKey;
-  if (!key) return value;
+  if (!key) return (v) => v;
   const secrets = await readWorkspaceSecrets(deps.database.sql, key, workspaceId);
-  return redactValues(
-    value,
-    [...secrets.values()].filter((v): v is string => typeof v === "string"),
-  );
+  const values = [...secrets.values()].filter((v): v is string => typeof v === "string");
+  return (v) => redactValues(v, values);
+}
+
+export async function redactWorkspaceSecrets<T>(deps: Pick<ServerDeps, "database" | "auth">, workspaceId: string, value: T): Promise<T> {
+  return (await workspaceRedactor(deps, workspaceId))(value);
 }

@@ -28,7 +28,8 @@ export function graphRoutes(deps: ServerDeps) {
 
   app.post("/", async (c) => {
     const body = await readJson(c, CreateGraphBodySchema);
-    return c.json(await createGraph(database, { ...body, workspaceId: authOf(c).workspace.id }), 201);
+    const workspaceId = authOf(c).workspace.id;
+    return c.json(await redactWorkspaceSecrets(deps, workspaceId, await createGraph(database, { ...body, workspaceId })), 201);
   });
 
   app.get("/:id", async (c) => {
