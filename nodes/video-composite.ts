@@ -210,6 +210,8 @@ export const videoComposite = defineNode({
               renderer: COMPOSITE_RENDERER,
               aspectRatio: out.aspectRatio,
               loudnessTargetLufs: config.loudnessLufs,
+              // What was drawn, so the QA gate can check it against the product (name, price).
+              texts: { headline, cta, disclaimer, productName, brandName },
               ...(audio.measuredLufs !== undefined ? { mixLoudnessLufs: audio.measuredLufs } : {}),
               ...(useMusic && "synthSeed" in useMusic ? { musicBed: MUSIC_BED_RENDERER } : {}),
             },
