@@ -6,7 +6,8 @@
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createMediaStorage } from "../engine/storage.js";
-import { decideReview, listReviews } from "../engine/reviews.js";
+import { decideReview } from "../engine/review-decisions.js";
+import { listReviews } from "../engine/reviews.js";
 import { waitForRun } from "../engine/runs.js";
 import { nodeOutput } from "../test/engine.js";
 import { graph } from "../test/graphs.js";

@@ -1,7 +1,8 @@
 /** The human review queue: list, read, decide. A decision resumes the run in the engine's transaction. */
 import { Hono } from "hono";
 import { z } from "zod";
-import { decideReview, getReview, listReviews, ReviewError } from "../../engine/reviews.js";
+import { decideReview } from "../../engine/review-decisions.js";
+import { getReview, listReviews, ReviewError } from "../../engine/reviews.js";
 import { DECISIONS } from "../../nodes/review/payload.js";
 import { authOf } from "../auth/middleware.js";
 import { workspaceRedactor } from "../auth/redact.js";
