@@ -11,11 +11,12 @@ import { PlatformError } from "../../nodes/publishers/http.js";
 import { publishRecord } from "../../nodes/publishers/publish-record.js";
 import { endpointsFromEnv } from "../../nodes/publishers/types.js";
 import type { SecretReader } from "../../nodes/types.js";
+import { secretsForRun } from "../auth/workspace-secrets.js";
 import type { Service } from "../runtime.js";
 
 export interface PublishSchedulerOptions {
   intervalMs?: number;
-  /** Credentials for a run's posts; default: the environment. */
+  /** Credentials for a run's posts; default: the run's workspace secrets (when the server has the key), then the environment. */
   secretsFor?: (runId: string | null) => SecretReader | Promise<SecretReader>;
   retryAfterMs?: number;
   pollMs?: number;
@@ -28,6 +29,10 @@ export function publishSchedulerService(o: PublishSchedulerOptions = {}): Servic
     const log = o.log ?? ((m: string) => console.log(m));
     const ledger = createPublicationLedger(sql, { publicUrl: publicUrlFromEnv() });
     const abort = new AbortController();
+    const key = deps.auth?.secretKey;
+    const workspaceSecrets = key ? secretsForRun(deps.database, key) : null;
+    const secretsFor =
+      o.secretsFor ?? ((runId: string | null): SecretReader | Promise<SecretReader> => (runId && workspaceSecrets ? workspaceSecrets(runId) : envSecrets));
     let running: Promise<void> | null = null;
 
     const publishDue = async () => {
@@ -36,7 +41,7 @@ export function publishSchedulerService(o: PublishSchedulerOptions = {}): Servic
         try {
           const done = await publishRecord(record, {
             ledger,
-            secrets: await (o.secretsFor ?? (() => envSecrets))(owner?.runId ?? null),
+            secrets: await secretsFor(owner?.runId ?? null),
             endpoints: endpointsFromEnv(),
             mediaPath: (hash) => path.join(deps.mediaRoot, hash.slice(0, 2), hash),
             log: (m) => log(`publish scheduler: ${m}`),
