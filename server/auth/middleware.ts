@@ -100,13 +100,17 @@ export function checkCsrf(c: Context, identity: Identity, settings: AuthSettings
   }
 }
 
-/** Enforce the policy on every request it covers; requests it does not cover pass through untouched. */
+/**
+ * Enforce the policy on every request under the paths the guard is mounted on. A path no rule
+ * covers (an unknown URL, or a route someone forgot to list) still needs a signed-in caller:
+ * forgetting a rule must never make a route public.
+ */
 export function guard(database: Pick<Database, "sql">, settings: AuthSettings, rules: AccessRule[]): MiddlewareHandler {
   const policy = createPolicy(rules);
   const { sql } = database;
   return async (c, next) => {
-    const rule = policy(c.req.method, c.req.path);
-    if (!rule || rule.access === "public") return next();
+    const rule = policy(c.req.method, c.req.path) ?? { method: "*", path: c.req.path, access: "signed-in" };
+    if (rule.access === "public") return next();
     const identity = await identify(sql, { authorization: c.req.header("authorization"), sessionCookie: getCookie(c, SESSION_COOKIE) });
     if (!identity) throw unauthenticated();
     checkCsrf(c, identity, settings);

@@ -3,6 +3,7 @@ import type { Database } from "../../db/index.js";
 import type { RunEventHub } from "../../engine/events.js";
 import { testRegistry } from "../../test/nodes.js";
 import { createApp } from "../app.js";
+import { features } from "../features.js";
 import { CORE_POLICY, createPolicy, underPrefix } from "./policy.js";
 
 describe("route policy table", () => {
@@ -33,14 +34,21 @@ describe("route policy table", () => {
     expect(feature("POST", "/api/reviews/r1")).toBeNull();
   });
 
-  it("covers every route the core app serves (a new route without a rule fails here)", () => {
-    const app = createApp({ database: { sql: {} } as unknown as Database, registry: testRegistry(), hub: {} as RunEventHub, mediaRoot: "/nonexistent" });
-    const routes = app.routes.filter((r) => r.method !== "ALL" && (r.path.startsWith("/api/") || r.path.startsWith("/media/")));
-    expect(routes.length).toBeGreaterThan(30);
-    const uncovered = routes.filter((r) => {
-      const sample = r.path.replace(/:[A-Za-z]+/g, "x");
-      return !policy(r.method, sample);
-    });
+  it("covers every route the product serves, features included (a new route without a rule fails here)", () => {
+    const deps = { database: { sql: {} } as unknown as Database, registry: testRegistry(), hub: {} as RunEventHub, mediaRoot: "/nonexistent" };
+    const app = createApp(deps, features);
+    const rules = [...CORE_POLICY, ...features.flatMap((f) => {
+      const m = f(deps);
+      return m.access ? underPrefix(m.atRoot ? `/${m.prefix}` : `/api/${m.prefix}`, m.access) : [];
+    })];
+    const all = createPolicy(rules);
+    const guarded = (p: string) => p.startsWith("/api/") || p.startsWith("/media/") || features.some((f) => f(deps).atRoot && p.startsWith(`/${f(deps).prefix}`));
+    const routes = app.routes.filter((r) => r.method !== "ALL" && guarded(r.path));
+    expect(routes.length).toBeGreaterThan(40);
+    const uncovered = routes.filter((r) => !all(r.method, r.path.replace(/:[A-Za-z]+(\{[^}]*\})?/g, "x")));
     expect(uncovered.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    // Only these are open to anyone: signing in, health, signed webhook deliveries and the public library.
+    const publicRoutes = routes.filter((r) => all(r.method, r.path.replace(/:[A-Za-z]+(\{[^}]*\})?/g, "x"))?.access === "public").map((r) => `${r.method} ${r.path}`);
+    for (const p of publicRoutes) expect(p).toMatch(/^(GET \/api\/health|POST \/api\/auth\/(login|first-run)|POST \/hooks\/|(GET|POST) \/library)/);
   });
 });
