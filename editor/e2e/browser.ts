@@ -3,6 +3,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { inject } from "vitest";
 import type { GraphDocument } from "../../schemas/graph.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -14,15 +15,51 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
 }
 
-/** A browser context for one person (their own localStorage: name and colour). */
-export async function personContext(browser: Browser, name: string, color: string): Promise<BrowserContext> {
+// ---------------------------------------------------------------- accounts
+
+interface Session {
+  cookie: string;
+  csrf: string;
+  workspaceId: string;
+}
+
+let owner: Promise<Session> | null = null;
+
+/** The workspace owner's session for API calls made by the tests themselves. */
+export function ownerSession(base: string): Promise<Session> {
+  owner ??= (async () => {
+    const { email, password } = inject("e2eOwner");
+    const r = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+    if (!r.ok) throw new Error(`owner sign-in failed: ${r.status} ${await r.text()}`);
+    const cookie = (r.headers.getSetCookie?.() ?? [r.headers.get("set-cookie") ?? ""]).map((c) => c.split(";")[0]).join("; ");
+    const me = (await r.json()) as { csrfToken: string; workspace: { id: string } };
+    return { cookie, csrf: me.csrfToken, workspaceId: me.workspace.id };
+  })();
+  return owner;
+}
+
+const PASSWORD = "e2e-person-password-1";
+const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, ".").replace(/^\.|\.$/g, "");
+
+/**
+ * A browser context signed in as its own person (a member of the owner's workspace with `role`),
+ * so presence shows their name. The account is invited on first use and signs in after that.
+ */
+export async function personContext(browser: Browser, name: string, role: "owner" | "editor" | "reviewer" | "viewer" = "editor"): Promise<BrowserContext> {
+  const base = inject("e2eBaseUrl");
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-  await context.addInitScript(
-    ([n, c]) => {
-      localStorage.setItem("genjed.user", JSON.stringify({ name: n, color: c }));
-    },
-    [name, color],
-  );
+  const email = `${slug(name)}@e2e.test`;
+  const ws = (await ownerSession(base)).workspaceId;
+  const members = await apiJson<{ email: string }[]>(base, "GET", `/api/workspaces/${ws}/members`);
+  let token: string | null = null;
+  if (!members.some((m) => m.email === email)) {
+    const invited = await apiJson<{ signInPath?: string }>(base, "POST", `/api/workspaces/${ws}/members`, { email, role, name });
+    token = invited.signInPath ? new URLSearchParams(invited.signInPath.split("#")[1]).get("token") : null;
+  }
+  const r = token
+    ? await context.request.post(`${base}/api/auth/first-run`, { data: { token, password: PASSWORD, name } })
+    : await context.request.post(`${base}/api/auth/login`, { data: { email, password: PASSWORD } });
+  if (!r.ok()) throw new Error(`signing in ${name} failed: ${r.status()} ${await r.text()}`);
   return context;
 }
 
@@ -38,8 +75,12 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 }
 
+/** An API call as the workspace owner. */
 export async function apiJson<T>(base: string, method: string, url: string, body?: unknown): Promise<T> {
-  const r = await fetch(base + url, { method, headers: body ? { "content-type": "application/json" } : undefined, body: body ? JSON.stringify(body) : undefined });
+  const s = await ownerSession(base);
+  const headers: Record<string, string> = { cookie: s.cookie, "x-csrf-token": s.csrf };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const r = await fetch(base + url, { method, headers, body: body !== undefined ? JSON.stringify(body) : undefined });
   const text = await r.text();
   if (!r.ok) throw new Error(`${method} ${url} -> ${r.status}: ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;

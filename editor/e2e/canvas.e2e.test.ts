@@ -15,7 +15,7 @@ let graphId: string;
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  const ctx = await personContext(browser, "Ada Lovelace", "#e5484d");
+  const ctx = await personContext(browser, "Ada Lovelace");
   page = await ctx.newPage();
   errors = watchErrors(page);
   graphId = await createGraph(base, { version: 1, name: "E2E canvas", nodes: [], edges: [] });

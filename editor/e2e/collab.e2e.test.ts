@@ -3,7 +3,7 @@
  * selection live; undo is per person; offline edits merge on reconnect.
  */
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, expect, inject, it } from "vitest";
 import { centerOf, createGraph, dragMouse, eventually, graphDocument, launchBrowser, openGraph, personContext, screenshot, watchErrors } from "./browser.js";
 
 const base = inject("e2eBaseUrl");
@@ -24,8 +24,8 @@ beforeAll(async () => {
     ],
     edges: [],
   });
-  ada = await (await personContext(browser, "Ada Lovelace", "#e5484d")).newPage();
-  bo = await (await personContext(browser, "Bo Peep", "#0090ff")).newPage();
+  ada = await (await personContext(browser, "Ada Lovelace")).newPage();
+  bo = await (await personContext(browser, "Bo Peep")).newPage();
   errors.push(watchErrors(ada), watchErrors(bo));
   await openGraph(ada, base, graphId);
   await openGraph(bo, base, graphId);
@@ -35,6 +35,30 @@ afterAll(async () => {
   await browser?.close();
 });
 
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state !== "fail") return;
+  const name = ctx.task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 40);
+  await screenshot(ada, `failed-${name}-ada`);
+  await screenshot(bo, `failed-${name}-bo`);
+});
+
+/**
+ * Wait until `selector` is on `page`'s canvas. The canvas renders only what is in view, so the
+ * person "looks around" (fit view) while waiting, as someone would after seeing the minimap change.
+ */
+async function seesNode(page: Page, selector: string, timeoutMs = 5000) {
+  await eventually(
+    async () => {
+      await page.keyboard.press("Shift+1");
+      return page.locator(selector).count();
+    },
+    (n) => n > 0,
+    timeoutMs,
+    `${selector} on screen`,
+  );
+  await page.waitForTimeout(350); // let the fit-view animation end before anyone aims the mouse
+}
+
 it("shows who is here, with names and colours", async () => {
   await ada.waitForSelector('[data-testid="peer-avatar"][title^="Bo Peep"]');
   await bo.waitForSelector('[data-testid="peer-avatar"][title^="Ada Lovelace"]');
@@ -42,7 +66,7 @@ it("shows who is here, with names and colours", async () => {
 
 it("each sees the other's edits live", async () => {
   await ada.click('[data-testid="palette-speech.synthesize"]');
-  await bo.waitForSelector('[data-testid="graph-node"][data-node-id^="speech_synthesize"]', { timeout: 5000 });
+  await seesNode(bo, '[data-testid="graph-node"][data-node-id^="speech_synthesize"]');
   // Bo wires source -> parse with the mouse; Ada sees the edge.
   const out = await centerOf(bo, '[data-node-id="source"] [data-testid="handle-out-products"]');
   const inp = await centerOf(bo, '[data-node-id="parse"] [data-testid="handle-in-product"]');
@@ -75,16 +99,18 @@ it("each sees the other's cursor and selection", async () => {
 it("undo is per person: Ada's undo reverts her edit, not Bo's", async () => {
   await ada.click('[data-testid="canvas"] .react-flow__pane', { position: { x: 20, y: 20 } });
   await ada.click('[data-testid="palette-video.composite"]');
-  await bo.waitForSelector('[data-node-id^="video_composite"]', { timeout: 5000 });
+  await seesNode(bo, '[data-node-id^="video_composite"]');
   // Bo then adds a node of his own.
   await bo.click('[data-testid="canvas"] .react-flow__pane', { position: { x: 20, y: 20 } });
   await bo.click('[data-testid="palette-image.generate"]');
-  await ada.waitForSelector('[data-node-id^="image_generate"]', { timeout: 5000 });
+  await seesNode(ada, '[data-node-id^="image_generate"]');
   await ada.keyboard.press("Control+z");
   const doc = await eventually(() => graphDocument(base, graphId), (d) => !d.nodes.some((n) => n.type === "video.composite"), 5000, "Ada's node undone");
   expect(doc.nodes.some((n) => n.type === "image.generate")).toBe(true);
-  await bo.waitForSelector('[data-node-id^="video_composite"]', { state: "detached", timeout: 5000 });
-  expect(await bo.locator('[data-node-id^="image_generate"]').count()).toBe(1);
+  // Bo's own copy of the graph lost Ada's node and kept his.
+  const boIds = () => bo.evaluate(() => [...(window as unknown as { __genjed: { session: { doc: { getMap(n: string): Map<string, unknown> } } } }).__genjed.session.doc.getMap("nodes").keys()]);
+  const ids = await eventually(boIds, (list) => !list.some((id) => id.startsWith("video_composite")), 5000, "Ada's node gone for Bo");
+  expect(ids.filter((id) => id.startsWith("image_generate"))).toHaveLength(1);
 });
 
 it("edits made offline merge when the connection comes back", async () => {
@@ -106,7 +132,7 @@ it("edits made offline merge when the connection comes back", async () => {
   await ada.click('[data-testid="palette-speech.synthesize"]');
   await setOnline(true);
   await bo.waitForSelector('[data-testid="connection-status"]:has-text("Live")', { timeout: 20_000 });
-  await ada.waitForSelector('[data-node-id^="video_fromImage"]', { timeout: 10_000 });
+  await seesNode(ada, '[data-node-id^="video_fromImage"]', 10_000);
   const ids = async (p: Page) => (await p.locator('[data-testid="graph-node"]').evaluateAll((els) => els.map((e) => e.getAttribute("data-node-id")))).sort();
   await eventually(async () => [await ids(ada), await ids(bo)], ([a, b]) => JSON.stringify(a) === JSON.stringify(b), 10_000, "both canvases to agree");
   const doc = await graphDocument(base, graphId);

@@ -14,8 +14,12 @@ import { freePort } from "../../db/embedded.js";
 declare module "vitest" {
   export interface ProvidedContext {
     e2eBaseUrl: string;
+    /** The workspace owner the server was started with (GENJED_ADMIN_EMAIL/PASSWORD). */
+    e2eOwner: { email: string; password: string };
   }
 }
+
+const OWNER = { email: "owner@e2e.test", password: "e2e-owner-password-1" };
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const ARTIFACTS = path.join(ROOT, "test-artifacts", "e2e");
@@ -26,12 +30,20 @@ let home: string | undefined;
 export async function setup(project: TestProject) {
   await mkdir(ARTIFACTS, { recursive: true });
   const { build } = await import("vite");
-  await build({ configFile: path.join(ROOT, "editor/vite.config.ts"), logLevel: "warn" });
+  // Vitest runs with NODE_ENV=test, which would give React's development build (StrictMode
+  // double effects, slower): test what users get.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = "production";
+  try {
+    await build({ configFile: path.join(ROOT, "editor/vite.config.ts"), mode: "production", logLevel: "warn" });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
 
   home = await mkdtemp(path.join(os.tmpdir(), "genjed-e2e-"));
   const port = await freePort();
   const log = createWriteStream(path.join(ARTIFACTS, "server.log"));
-  const env = { ...process.env, PORT: String(port), GENJED_HOME: home, GENJED_CONCURRENCY: "4" };
+  const env = { ...process.env, PORT: String(port), GENJED_HOME: home, GENJED_CONCURRENCY: "4", GENJED_ADMIN_EMAIL: OWNER.email, GENJED_ADMIN_PASSWORD: OWNER.password };
   // Local providers only: nothing in these tests may reach the internet.
   delete env.REPLICATE_API_TOKEN;
   delete env.DATABASE_URL;
@@ -42,6 +54,7 @@ export async function setup(project: TestProject) {
   const exited = new Promise<never>((_, reject) => server!.once("exit", (code) => reject(new Error(`genjed start exited with ${code}; see ${path.join(ARTIFACTS, "server.log")}`))));
   await Promise.race([waitForHealth(url, 180_000), exited]);
   project.provide("e2eBaseUrl", url);
+  project.provide("e2eOwner", OWNER);
 }
 
 export async function teardown() {

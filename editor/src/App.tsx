@@ -1,4 +1,9 @@
-import { Component, type ReactNode } from "react";
+import { Component, useEffect, type ReactNode } from "react";
+import { FirstRunPage } from "./auth/FirstRunPage.js";
+import { auth, refreshMe } from "./auth/session.js";
+import { SignInPage } from "./auth/SignInPage.js";
+import { ErrorState, Loading } from "./components/States.js";
+import { useStore } from "./lib/store.js";
 import { ServerStatus } from "./components/ServerStatus.js";
 import { Toasts } from "./components/Toasts.js";
 import { useRoute } from "./lib/router.js";
@@ -10,6 +15,29 @@ import { CalendarPage } from "./calendar/CalendarPage.js";
 import { TriggersPage } from "./triggers/TriggersPage.js";
 
 export function App() {
+  const status = useStore(auth, (s) => s.status);
+  useEffect(() => {
+    void refreshMe();
+  }, []);
+  // A one-time sign-in link (/first-run#token=...) opens its own page, signed in or not.
+  if (window.location.pathname === "/first-run") {
+    return (
+      <FirstRunPage
+        onDone={() => {
+          window.history.replaceState(null, "", "/#/");
+          window.location.reload();
+        }}
+      />
+    );
+  }
+  if (status === "unknown") return <Loading label="Starting…" />;
+  if (status === "unreachable")
+    return <ErrorState title="Server unreachable" error={new Error("Cannot reach the Genjed server. Check that it is running (npm start).")} onRetry={() => void refreshMe()} />;
+  if (status === "signed-out") return <SignInPage />;
+  return <SignedInApp />;
+}
+
+function SignedInApp() {
   const route = useRoute();
   return (
     <>

@@ -3,6 +3,7 @@
  * can act on (the server's `{ error: { code, message } }`, or "cannot reach the server").
  */
 import type { CompileError, Estimate, GraphDocument, NodeTypeInfo, RunView } from "../../../schemas/index.js";
+import { csrfToken, markSignedOut, refreshMe } from "../auth/session.js";
 import type { GraphSummary, GraphVersion, LogLine, ReviewItem, RunSummary, Template, TemplateSummary } from "./types.js";
 
 export class ApiError extends Error {
@@ -20,12 +21,16 @@ export class ApiError extends Error {
   }
 }
 
-export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal, retried = false): Promise<T> {
   let res: Response;
+  const headers: Record<string, string> = body === undefined ? {} : { "content-type": "application/json" };
+  // Cookie-authenticated writes prove they come from our page (server/auth/middleware.ts checkCsrf).
+  const csrf = csrfToken();
+  if (csrf && method !== "GET" && method !== "HEAD") headers["x-csrf-token"] = csrf;
   try {
     res = await fetch(path, {
       method,
-      headers: body === undefined ? undefined : { "content-type": "application/json" },
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
     });
@@ -44,6 +49,9 @@ export async function request<T>(method: string, path: string, body?: unknown, s
   }
   if (!res.ok) {
     const e = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    if (res.status === 401) markSignedOut();
+    // A session renewed elsewhere has a new CSRF token: fetch it and try once more.
+    if (res.status === 403 && e?.code === "CSRF" && !retried && (await refreshMe())) return request<T>(method, path, body, signal, true);
     const fallback = res.status >= 500 ? `The server failed (${res.status}). Try again; if it persists, check the server log.` : `Request failed (${res.status} ${res.statusText}).`;
     throw new ApiError(e?.message ?? fallback, res.status, e?.code ?? `HTTP_${res.status}`, e?.details);
   }

@@ -43,24 +43,33 @@ export interface Template extends TemplateSummary {
   document: GraphDocument;
 }
 
-/** A pending human review as GET /api/reviews lists it (fields beyond id are read defensively). */
+/** A review as GET /api/reviews lists it (engine/reviews.ts ReviewView). */
 export interface ReviewItem {
   id: string;
-  status?: string;
+  status?: "pending" | "decided" | "closed";
   runId?: string;
+  runName?: string;
   nodeId?: string;
   graphId?: string | null;
-  graphName?: string;
-  runName?: string;
+  graphName?: string | null;
   title?: string;
   instructions?: string;
-  createdAt?: string;
+  createdAt?: string | null;
   deadline?: string | null;
-  /** What is under review: each item has an id (for "select") and media. */
-  items?: { id: string; label?: string; media?: MediaRef | MediaRef[] | null; data?: unknown }[];
-  media?: MediaRef[];
-  qa?: { score?: number; flags?: { check?: string; name?: string; severity?: string; message?: string; value?: unknown }[] } | null;
+  defaultAction?: string;
+  /** The candidates: each has an id (what "select" names), media and its own QA result. */
+  items?: {
+    id: string;
+    label?: string;
+    kind?: string;
+    media?: MediaRef | MediaRef[] | null;
+    qa?: { score?: number; route?: string; flags?: { id?: string; severity?: string; message?: string }[] };
+    product?: Record<string, unknown>;
+  }[];
+  qa?: { score?: number; flags?: { check?: string; name?: string; severity?: string; message?: string; itemId?: string }[] } | null;
   product?: Record<string, unknown> | null;
-  payload?: Record<string, unknown>;
   allowedDecisions?: string[];
+  minSelect?: number;
+  revisions?: { used: number; max: number };
+  payload?: Record<string, unknown>;
 }

@@ -2,6 +2,8 @@
  * Who I am on the canvas (name + colour, kept in localStorage) and what others see of me
  * through Yjs awareness: my cursor in flow coordinates and my selection.
  */
+import { auth } from "../auth/session.js";
+
 export interface UserIdentity {
   name: string;
   color: string;
@@ -26,7 +28,10 @@ export function colorFor(seed: string): string {
   return COLORS[h % COLORS.length];
 }
 
+/** Who I am on the canvas: the signed-in name (issue 7), else a name kept in this browser. */
 export function loadIdentity(): UserIdentity {
+  const me = auth.get().me?.user;
+  if (me) return { name: me.name || me.email.split("@")[0], color: colorFor(me.id) };
   try {
     const raw = localStorage.getItem(KEY);
     if (raw) {

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { UserMenu } from "../auth/UserMenu.js";
 import { hrefOf, type Route } from "../lib/router.js";
 
 const LINKS: { route: Route; label: string }[] = [
@@ -30,6 +31,7 @@ export function AppHeader({ current, right }: { current: Route["page"]; right?: 
       </nav>
       <div className="spacer" />
       {right}
+      <UserMenu />
     </header>
   );
 }

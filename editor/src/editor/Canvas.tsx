@@ -1,7 +1,5 @@
 /** The React Flow canvas bound to the shared Y.Doc. */
 import {
-  Background,
-  BackgroundVariant,
   MiniMap,
   ReactFlow,
   type Connection,
@@ -9,15 +7,17 @@ import {
   type IsValidConnection,
   type ReactFlowInstance,
 } from "@xyflow/react";
-import { useCallback, useMemo, useRef, useSyncExternalStore, type DragEvent, type MouseEvent } from "react";
+import { useCallback, useMemo, useRef, useState, useSyncExternalStore, type DragEvent, type MouseEvent } from "react";
 import type { FlowEdge, FlowNode } from "../collab/binding.js";
 import { portColor } from "../graph/ports.js";
 import { toast } from "../lib/toast.js";
 import { useStore } from "../lib/store.js";
 import { CanvasToolbar } from "./CanvasToolbar.js";
 import { ConnectionHint } from "./ConnectionHint.js";
+import { useDetailLevel } from "./DetailLevel.js";
 import { useEditor } from "./context.js";
 import { FlowNodeView } from "./FlowNodeView.js";
+import { GridBackground } from "./GridBackground.js";
 import { RemoteCursors } from "./RemoteCursors.js";
 import { PALETTE_DRAG_TYPE } from "./Palette.js";
 import { STATUS_LOOK } from "./status.js";
@@ -30,7 +30,8 @@ export function Canvas() {
   const nodes = useSyncExternalStore(binding.subscribe, binding.getNodes);
   const rawEdges = useSyncExternalStore(binding.subscribe, binding.getEdges);
   const byNode = useStore(runs.state, (s) => s.byNode);
-  const wrapper = useRef<HTMLDivElement>(null);
+  const [wrapper, setWrapper] = useState<HTMLDivElement | null>(null);
+  useDetailLevel(wrapper);
 
   // Edges take the colour of the data flowing through them, and animate while it is produced.
   const styled = useRef(new WeakMap<FlowEdge, { edge: FlowEdge; active: boolean; color: string }>());
@@ -99,7 +100,7 @@ export function Canvas() {
   }, [byNode]);
 
   return (
-    <div className="canvas" ref={wrapper} onMouseMove={onMouseMove} onMouseLeave={onMouseLeave} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
+    <div className="canvas" ref={setWrapper} onMouseMove={onMouseMove} onMouseLeave={onMouseLeave} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
         edges={edges}
@@ -130,7 +131,7 @@ export function Canvas() {
         colorMode="dark"
         fitView={false}
       >
-        <Background variant={BackgroundVariant.Dots} gap={24} size={1.2} color="#2c313c" />
+        <GridBackground />
         <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="rgba(10,12,16,0.7)" />
         <RemoteCursors />
         <ConnectionHint />

@@ -8,7 +8,8 @@ export function NodePreview({ outputs }: { outputs: unknown[] }) {
   return (
     <div className="node-preview nodrag">
       {first.kind === "video" ? (
-        <video src={mediaUrl(first)} muted loop playsInline preload="metadata" className="node-preview-media" onMouseEnter={(e) => void e.currentTarget.play().catch(() => {})} onMouseLeave={(e) => e.currentTarget.pause()} />
+        // #t=1: the first frame of an ad is often a fade from the brand colour; show one with content.
+        <video src={`${mediaUrl(first)}#t=1`} muted loop playsInline preload="metadata" className="node-preview-media" onMouseEnter={(e) => void e.currentTarget.play().catch(() => {})} onMouseLeave={(e) => e.currentTarget.pause()} />
       ) : first.kind === "audio" ? (
         <audio src={mediaUrl(first)} controls preload="none" className="node-preview-audio" />
       ) : thumbUrl(first) ? (

@@ -15,7 +15,7 @@ const STATUS_TEXT = {
   gone: "Graph deleted",
 } as const;
 
-export function TopBar({ me, onRename }: { me: UserIdentity; onRename: (u: UserIdentity) => void }) {
+export function TopBar({ me }: { me: UserIdentity }) {
   const { session, commands, graphId } = useEditor();
   const status = useStore(session.state, (s) => s.status);
   const [name, setName] = useState(() => readName(session.doc));
@@ -49,7 +49,7 @@ export function TopBar({ me, onRename }: { me: UserIdentity; onRename: (u: UserI
         {STATUS_TEXT[status]}
       </span>
       <div className="spacer" />
-      <Presence me={me} onRename={onRename} />
+      <Presence me={me} />
       <RunControls />
       <nav className="topbar-links">
         <a href={`#/graphs/${encodeURIComponent(graphId)}/triggers`} data-testid="triggers-link">Triggers</a>

@@ -35,23 +35,27 @@ export function layoutGraph(nodes: LayoutNode[], edges: { source: string; target
 }
 
 /**
- * A spot for a new node near `at` that does not cover an existing node: try `at`, then step
- * down and to the right in a widening spiral of grid positions.
+ * A spot for a new node near `at` that does not cover an existing node: `at` itself, else the
+ * nearest free grid position around it, preferring below and to the right (where a pipeline grows).
  */
 export function freeSpot(existing: { x: number; y: number; width: number; height: number }[], at: { x: number; y: number }, size = { width: 250, height: 140 }, gap = 24): { x: number; y: number } {
   const hits = (x: number, y: number) =>
     existing.some((r) => x < r.x + r.width + gap && x + size.width + gap > r.x && y < r.y + r.height + gap && y + size.height + gap > r.y);
-  const stepX = size.width + gap;
-  const stepY = Math.round(size.height / 2);
-  for (let ring = 0; ring < 12; ring++) {
-    for (let dy = -ring; dy <= ring; dy++) {
-      for (let dx = -ring; dx <= ring; dx++) {
-        if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
-        const x = at.x + dx * stepX;
-        const y = at.y + dy * stepY;
-        if (!hits(x, y)) return { x, y };
-      }
+  const stepX = Math.round((size.width + gap) / 2);
+  const stepY = Math.round((size.height + gap) / 2);
+  const candidates: { dx: number; dy: number; cost: number }[] = [];
+  for (let dy = -8; dy <= 8; dy++) {
+    for (let dx = -8; dx <= 8; dx++) {
+      // Distance in node sizes, a little dearer up and to the left.
+      const cost = Math.hypot(dx * stepX, dy * stepY) * (dx < 0 || dy < 0 ? 1.35 : 1);
+      candidates.push({ dx, dy, cost });
     }
+  }
+  candidates.sort((a, b) => a.cost - b.cost);
+  for (const c of candidates) {
+    const x = at.x + c.dx * stepX;
+    const y = at.y + c.dy * stepY;
+    if (!hits(x, y)) return { x, y };
   }
   return at;
 }

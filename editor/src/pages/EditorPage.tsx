@@ -77,7 +77,7 @@ function buildEnv(graphId: string, nodeTypes: NodeTypeInfo[], me: UserIdentity):
 }
 
 function Editor({ graphId, nodeTypes, runId }: { graphId: string; nodeTypes: NodeTypeInfo[]; runId?: string }) {
-  const [me, setMe] = useState<UserIdentity>(() => loadIdentity());
+  const [me] = useState<UserIdentity>(() => loadIdentity());
   const [env, setEnv] = useState<EditorEnv | null>(null);
   // Built in an effect (not a memo) so a remount never reuses a destroyed session.
   useEffect(() => {
@@ -92,10 +92,10 @@ function Editor({ graphId, nodeTypes, runId }: { graphId: string; nodeTypes: Nod
     };
   }, [graphId, nodeTypes]);
   if (!env) return <Loading label="Opening graph…" />;
-  return <EditorView env={env} me={me} setMe={setMe} runId={runId} />;
+  return <EditorView env={env} me={me} runId={runId} />;
 }
 
-function EditorView({ env, me, setMe, runId }: { env: EditorEnv; me: UserIdentity; setMe: (u: UserIdentity) => void; runId?: string }) {
+function EditorView({ env, me, runId }: { env: EditorEnv; me: UserIdentity; runId?: string }) {
   const graphId = env.graphId;
   useEffect(() => env.session.setUser(me), [env, me]);
   useShortcuts(env);
@@ -126,7 +126,7 @@ function EditorView({ env, me, setMe, runId }: { env: EditorEnv; me: UserIdentit
     <EditorContext.Provider value={env}>
       <ReactFlowProvider>
         <div className="editor">
-          <TopBar me={me} onRename={setMe} />
+          <TopBar me={me} />
           {status === "disconnected" && synced && (
             <div className="banner banner-warn" data-testid="reconnecting">
               Connection lost — reconnecting. Keep working: your edits are kept and merge when the connection is back.

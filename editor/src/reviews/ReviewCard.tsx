@@ -18,7 +18,7 @@ export function ReviewCard({ review, onDecided }: { review: ReviewView; onDecide
 
   const decide = async (decision: Decision) => {
     if ((decision === "reject" || decision === "revise") && !notes.trim()) return setProblem(decision === "reject" ? "Say why you reject it." : "Write what should change.");
-    if (decision === "select" && picked.size === 0) return setProblem("Pick at least one item to keep.");
+    if (decision === "select" && picked.size < Math.max(1, review.minSelect)) return setProblem(`Pick at least ${Math.max(1, review.minSelect)} item(s) to keep.`);
     setProblem(null);
     setBusy(decision);
     try {
@@ -54,6 +54,7 @@ export function ReviewCard({ review, onDecided }: { review: ReviewView; onDecide
             {review.subtitle}
             {review.createdAt ? ` · waiting ${timeAgo(review.createdAt)}` : ""}
             {review.deadline ? ` · decide by ${new Date(review.deadline).toLocaleString()}` : ""}
+            {review.revisions && review.revisions.max > 0 ? ` · revisions ${review.revisions.used}/${review.revisions.max}` : ""}
           </div>
         </div>
         {review.qaScore !== null && (
@@ -79,6 +80,15 @@ export function ReviewCard({ review, onDecided }: { review: ReviewView; onDecide
             <div key={c.id} className={`candidate ${picked.has(c.id) ? "picked" : ""}`}>
               {c.media.map((m) => (
                 <MediaView key={m.hash} media={m} />
+              ))}
+              <div className="candidate-meta">
+                <span>{c.label}</span>
+                {c.qaScore !== null && <span className={`qa-score small ${c.qaScore >= 95 ? "good" : c.qaScore >= 70 ? "mid" : "bad"}`}>QA {Math.round(c.qaScore)}</span>}
+              </div>
+              {c.flags.map((f, i) => (
+                <div key={i} className={`qa-flag sev-${f.severity}`}>
+                  <b>{f.name}</b> {f.message}
+                </div>
               ))}
               {can("select") && review.candidates.length > 1 && (
                 <label className="check">

@@ -11,6 +11,9 @@ export interface ReviewCandidate {
   id: string;
   label: string;
   media: MediaRef[];
+  /** This candidate's own QA score and flags (the review's flags name their candidate). */
+  qaScore: number | null;
+  flags: QaFlag[];
 }
 
 export interface QaFlag {
@@ -32,6 +35,8 @@ export interface ReviewView {
   product: Record<string, unknown> | null;
   graphId: string | null;
   decisions: string[];
+  minSelect: number;
+  revisions: { used: number; max: number } | null;
 }
 
 const obj = (v: unknown): Record<string, unknown> | null => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
@@ -45,21 +50,23 @@ export function normalizeReview(r: ReviewItem): ReviewView {
   if (Array.isArray(rawItems)) {
     candidates = rawItems.map((it, i) => {
       const o = obj(it) ?? {};
-      return { id: str(o.id) ?? String(i), label: str(o.label) ?? str(o.title) ?? `Candidate ${i + 1}`, media: findMedia(o.media ?? o, 6) };
+      const qa = obj(o.qa);
+      return {
+        id: str(o.id) ?? String(i),
+        label: str(o.label) ?? str(o.title) ?? `Candidate ${i + 1}`,
+        media: findMedia(o.media ?? o, 6),
+        qaScore: typeof qa?.score === "number" ? qa.score : null,
+        flags: readFlags(qa?.flags),
+      };
     });
   }
   if (!candidates.length) {
     const media = findMedia(pick("media") ?? p, 24);
-    candidates = media.map((m, i) => ({ id: String(i), label: `Item ${i + 1}`, media: [m] }));
+    candidates = media.map((m, i) => ({ id: String(i), label: `Item ${i + 1}`, media: [m], qaScore: null, flags: [] }));
   }
   const qa = obj(pick("qa")) ?? obj(pick("qaReport"));
-  const flagsRaw = (qa?.flags ?? qa?.checks ?? []) as unknown[];
-  const flags: QaFlag[] = Array.isArray(flagsRaw)
-    ? flagsRaw
-        .map((f) => obj(f))
-        .filter((f): f is Record<string, unknown> => !!f && (f.passed === undefined || f.passed === false))
-        .map((f) => ({ name: str(f.name) ?? str(f.check) ?? "check", severity: str(f.severity) ?? "medium", message: str(f.message) ?? (f.value !== undefined ? `measured ${JSON.stringify(f.value)}` : "") }))
-    : [];
+  // Flags that belong to a candidate are shown on it; the rest on the review.
+  const flags = readFlags(qa?.flags).filter((f) => !f.itemId || !candidates.some((c) => c.id === f.itemId));
   const decisions = Array.isArray(r.allowedDecisions) && r.allowedDecisions.length ? r.allowedDecisions : ["approve", "reject", "revise", "select"];
   return {
     id: String(r.id),
@@ -74,5 +81,20 @@ export function normalizeReview(r: ReviewItem): ReviewView {
     product: obj(pick("product")),
     graphId: str(r.graphId),
     decisions,
+    minSelect: typeof r.minSelect === "number" ? r.minSelect : 1,
+    revisions: r.revisions ?? null,
   };
+}
+
+function readFlags(raw: unknown): (QaFlag & { itemId?: string })[] {
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .map((f) => obj(f))
+    .filter((f): f is Record<string, unknown> => !!f && (f.passed === undefined || f.passed === false))
+    .map((f) => ({
+      name: str(f.name) ?? str(f.check) ?? str(f.id) ?? "check",
+      severity: str(f.severity) ?? "medium",
+      message: str(f.message) ?? (f.value !== undefined ? `measured ${JSON.stringify(f.value)}` : ""),
+      itemId: str(f.itemId) ?? undefined,
+    }));
 }
