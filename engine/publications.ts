@@ -69,12 +69,12 @@ export function createPublicationLedger(sql: Sql, o: LedgerOptions): Publication
       return rows[0] ? toRecord(rows[0]) : one(await sql<Row[]>`select ${COLUMNS(sql)} from publications where id = ${id}`, id);
     },
     async noteError(id, error) {
-      await sql`update publications set error = ${toJsonb(error)}::jsonb, updated_at = now() where id = ${id} and status = 'pending'`;
+      await sql`update publications set error = ${toJsonb(error)}::jsonb, updated_at = now() where id = ${id} and status in ('pending', 'publishing')`;
     },
     async schedule(id, at) {
       const rows = await sql<Row[]>`
         update publications set status = 'scheduled', scheduled_at = ${at}::timestamptz, updated_at = now()
-        where id = ${id} and status in ('pending', 'scheduled') returning ${COLUMNS(sql)}`;
+        where id = ${id} and status in ('pending', 'scheduled', 'publishing') returning ${COLUMNS(sql)}`;
       return rows[0] ? toRecord(rows[0]) : one(await sql<Row[]>`select ${COLUMNS(sql)} from publications where id = ${id}`, id);
     },
     libraryUrl: (id) => `${o.publicUrl}/library/items/${id}`,
@@ -82,15 +82,19 @@ export function createPublicationLedger(sql: Sql, o: LedgerOptions): Publication
 }
 
 /**
- * Scheduled publications whose time has come, claimed for this process: moved back to `pending`
- * (so a second scheduler does not take them too) and returned for publishing.
+ * Scheduled publications whose time has come, claimed for this process: marked `publishing` (so
+ * neither another scheduler nor a retry of the node takes them too) and returned for publishing.
+ * A claim whose holder went quiet (no checkpoint for `leaseMs`: its process died) is taken over;
+ * the platform state it checkpointed lets the new holder resume instead of posting again.
  */
-export async function claimDuePublications(sql: Sql, limit = 20): Promise<PublicationRecord[]> {
+export async function claimDuePublications(sql: Sql, o: { limit?: number; leaseMs?: number } = {}): Promise<PublicationRecord[]> {
   const rows = await sql<Row[]>`
-    update publications set status = 'pending', updated_at = now()
+    update publications set status = 'publishing', updated_at = now()
     where id in (
-      select id from publications where status = 'scheduled' and scheduled_at <= now()
-      order by scheduled_at limit ${limit} for update skip locked)
+      select id from publications
+      where (status = 'scheduled' and scheduled_at <= now())
+         or (status = 'publishing' and updated_at < now() - ${(o.leaseMs ?? 15 * 60_000) / 1000} * interval '1 second')
+      order by scheduled_at limit ${o.limit ?? 20} for update skip locked)
     returning ${COLUMNS(sql)}`;
   return rows.map(toRecord);
 }

@@ -119,8 +119,12 @@ export const publishChannel = defineNode({
     for (const [i, channel] of config.channels.entries()) {
       const key = `${ctx.idempotencyKey}:${channel}`;
       let record = await ledger.find(key);
-      if (record?.status === "published" || record?.status === "scheduled") {
-        ctx.log(`${channel}: already ${record.status} by an earlier attempt (${record.url ?? record.scheduledAt}); not publishing again`);
+      if (record?.status === "published" || record?.status === "scheduled" || record?.status === "publishing") {
+        ctx.log(
+          record.status === "publishing"
+            ? `${channel}: the scheduler is publishing this post right now; not publishing it again`
+            : `${channel}: already ${record.status} by an earlier attempt (${record.url ?? record.scheduledAt}); not publishing again`,
+        );
       } else {
         if (!record) {
           const prepared = config.prepare ? await prepareForChannel(video, channel, ctx) : { media: video, changes: [] };

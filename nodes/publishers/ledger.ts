@@ -14,7 +14,12 @@ import type { MediaRef } from "../../schemas/index.js";
 export const PUBLISH_CHANNELS = ["instagram_reels", "youtube_shorts", "tiktok", "library", "webhook"] as const;
 export type PublishChannel = (typeof PUBLISH_CHANNELS)[number];
 
-export type PublicationStatus = "pending" | "scheduled" | "published" | "failed";
+/**
+ * pending: intent recorded, a publish attempt may be under way (the node resumes it);
+ * scheduled: waiting for its time; publishing: the scheduler is publishing it now (the node leaves
+ * it alone); published; failed (the platform refused; a retry tries again).
+ */
+export type PublicationStatus = "pending" | "scheduled" | "publishing" | "published" | "failed";
 
 export interface PublicationFormat {
   aspectRatio?: string;

@@ -1,8 +1,9 @@
 /**
  * Publishes scheduled posts whose time has come, for channels that cannot schedule themselves
  * (Instagram, TikTok, webhooks): publish.channel leaves them in the ledger as `scheduled` with the
- * full request. Claiming a due post moves it to `pending` under SKIP LOCKED, so several servers
- * never take the same one; a transient platform error puts it back a minute later.
+ * full request. Claiming a due post marks it `publishing` under SKIP LOCKED, so several servers
+ * (or a retry of the node) never take the same one; a transient platform error puts it back a
+ * minute later, and a claim whose process died is taken over after a lease.
  */
 import path from "node:path";
 import { claimDuePublications, createPublicationLedger, publicUrlFromEnv } from "../../engine/publications.js";
