@@ -13,6 +13,7 @@ import { createMediaStorage } from "../engine/storage.js";
 import { startWorker, type WorkerHandle } from "../engine/worker.js";
 import { createProductRegistry } from "../nodes/index.js";
 import { defaultProviders } from "../nodes/providers/factory.js";
+import { controlProviders } from "../engine/control-providers.js";
 import type { NodeRegistry } from "../nodes/registry.js";
 import { createApp } from "./app.js";
 import { collabAuthorizer } from "./auth/collab-access.js";
@@ -97,7 +98,8 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
         database,
         registry,
         storage,
-        providers: defaultProviders,
+        // Generation providers, plus the publication ledger and metrics store the control nodes use.
+        providers: { ...defaultProviders, ...controlProviders(database.sql) },
         concurrency: config.concurrency,
         hub,
         secretsFor: secretsForRun(database, secretKey),
