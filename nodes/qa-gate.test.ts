@@ -2,7 +2,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MediaRef } from "../schemas/index.js";
 import { BrandSchema, type Brand, type Product } from "../schemas/content.js";
-import { qaGate } from "./qa-gate.js";
+import { channelForShape, qaGate } from "./qa-gate.js";
 import { findPrices } from "./qa/content.js";
 import type { QaReport } from "./qa/report.js";
 import { renderLogo, renderTestVideo, TEST_BRAND_COLORS } from "./qa/test-videos.js";
@@ -79,6 +79,15 @@ describe("qa.gate", () => {
     const ctv = await runQa("wide", { channel: "ctv", failBelow: 0 });
     expect(check(ctv.report, "aspect_ratio").status).toBe("pass");
     expect(check(ctv.report, "resolution")).toMatchObject({ status: "fail", measured: { shortSide: 720 } });
+  });
+
+  it("with channel auto, checks each shape against the channel made for it", async () => {
+    const tall = await runQa("good", { channel: "auto" });
+    expect(tall.report).toMatchObject({ channel: "instagram_reels", route: "pass" });
+    const wide = await runQa("wide", { channel: "auto", failBelow: 0 });
+    expect(wide.report.channel).toBe("ctv");
+    expect(check(wide.report, "aspect_ratio").status).toBe("pass");
+    expect(channelForShape(1080, 1080)).toBe("youtube_shorts");
   });
 
   it("flags a black and silent video, and a silent one", async () => {

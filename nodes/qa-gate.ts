@@ -20,7 +20,10 @@ import { defineNode, PermanentNodeError } from "./types.js";
 
 export const QaGateConfigSchema = z
   .object({
-    channel: z.enum(CHANNEL_IDS).default("instagram_reels").describe("Target channel whose spec the video is checked against (the channel input overrides it)"),
+    channel: z
+      .enum(["auto", ...CHANNEL_IDS])
+      .default("instagram_reels")
+      .describe("Target channel whose spec the video is checked against (the channel input overrides it); auto: the channel made for the video's shape (9:16 Reels, 1:1 Shorts, 16:9 connected TV)"),
     autoApproveAt: z.number().min(0).max(100).default(95).describe("Score at or above which the video passes without review (unless a high-severity check failed)"),
     failBelow: z.number().min(0).max(100).default(50).describe("Score below which the video fails; between the two it goes to human review"),
     expectedDurationSec: z.number().positive().optional().describe("The length the ad was made for; default: only the channel's limits"),
@@ -59,7 +62,7 @@ export const qaGate = defineNode({
     const video = parseMedia(inputs.video, "video", "video");
     const product = inputs.product == null ? undefined : parsePort(ProductSchema, inputs.product, "product");
     const brand = inputs.brand == null ? undefined : parsePort(BrandSchema, inputs.brand, "brand");
-    const channel = channelOf(inputs.channel, config.channel);
+    const channel = channelOf(inputs.channel, config.channel === "auto" ? channelForShape(video.meta.width, video.meta.height) : config.channel);
     const spec = CHANNEL_SPECS[channel];
     const file = ctx.storage.path(video.hash);
     const skip = new Set(config.skip);
@@ -128,6 +131,18 @@ export const qaGate = defineNode({
     return { video, report };
   },
 });
+
+/**
+ * For `channel: auto`: the channel whose preferred shape is the video's, so one QA node can check a
+ * composite's 9:16, 1:1 and 16:9 outputs each against the right spec.
+ */
+export function channelForShape(width: number | undefined, height: number | undefined): ChannelId {
+  if (!width || !height) return "instagram_reels";
+  const ratio = width / height;
+  if (ratio > 1.2) return "ctv";
+  if (ratio > 0.85) return "youtube_shorts";
+  return "instagram_reels";
+}
 
 function channelOf(value: unknown, fallback: ChannelId): ChannelId {
   if (value == null || value === "") return fallback;
