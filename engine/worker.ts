@@ -87,6 +87,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   // Our own pool, so a dropped idle connection (database restart) is logged instead of crashing the process.
   const pgPool = new pg.Pool({ connectionString: database.url, max: (opts.concurrency ?? 4) + 2 });
   pgPool.on("error", (err) => console.error(`[worker] database connection lost: ${err.message}`));
+  pgPool.on("connect", (client) => client.on("error", (err) => console.error(`[worker] database connection lost: ${err.message}`)));
   const runner: Runner = await run({
     events,
     pgPool,
