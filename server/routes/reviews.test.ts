@@ -241,6 +241,9 @@ describe("human review", () => {
     expect(ok.status).toBe(200);
     expect((await ok.json()).review.decision.reviewer).toBe(`Rita <${rev.email}>`);
     await waitForRun(engine.db.sql, runId);
+    // The decision is in the audit log, with who decided.
+    const [entry] = await engine.db.sql`select actor, action, target, details from audit_log where action = 'review.decide' and target = ${String(review.id)}`;
+    expect(entry).toMatchObject({ actor: rev.email, details: { decision: "approve" } });
   });
 
   it("applies the default action when the deadline passes", async () => {

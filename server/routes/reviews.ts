@@ -4,7 +4,9 @@ import { z } from "zod";
 import { decideReview } from "../../engine/review-decisions.js";
 import { getReview, listReviews, ReviewError } from "../../engine/reviews.js";
 import { DECISIONS } from "../../nodes/review/payload.js";
+import { writeAudit } from "../auth/audit.js";
 import { authOf } from "../auth/middleware.js";
+import { clientIp } from "../auth/request.js";
 import { workspaceRedactor } from "../auth/redact.js";
 import type { ServerDeps } from "../deps.js";
 import { ApiError, notFound, readJson } from "../errors.js";
@@ -59,6 +61,14 @@ export function reviewRoutes(deps: ServerDeps) {
     const auth = authOf(c);
     try {
       const result = await decideReview(sql, deps.registry, id, { ...body, reviewer: reviewerLabel(auth.user, body.reviewer) }, { workspaceId: auth.workspace.id });
+      await writeAudit(sql, {
+        workspaceId: auth.workspace.id,
+        user: auth.user,
+        action: "review.decide",
+        target: id,
+        details: { decision: body.decision, itemIds: body.itemIds ?? null, notes: body.notes ?? null },
+        ip: clientIp(c, deps.auth ?? { trustProxy: false }),
+      });
       return c.json((await workspaceRedactor(deps, auth.workspace.id))(result));
     } catch (err) {
       throw asApiError(err);
