@@ -27,6 +27,15 @@ interface Row extends Omit<PublicationRecord, "scheduledAt" | "publishedAt" | "c
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 export const toRecord = (r: Row): PublicationRecord => ({ ...r, scheduledAt: iso(r.scheduledAt), publishedAt: iso(r.publishedAt), createdAt: iso(r.createdAt)! });
 
+/** Publications go into the run's workspace audit log, by the system (no user publishes directly). */
+async function auditPublication(sql: Sql, p: PublicationRecord, action: "publication.publish" | "publication.fail"): Promise<void> {
+  const details = { channel: p.channel, url: p.url, platformId: p.platformId, error: p.error?.message ?? null };
+  await sql`
+    insert into audit_log (workspace_id, user_id, actor, action, target, details)
+    select r.workspace_id, null, 'system', ${action}, ${p.id}, ${toJsonb(details)}::jsonb
+    from publications pub left join runs r on r.id = pub.run_id where pub.id = ${p.id}`;
+}
+
 export function createPublicationLedger(sql: Sql, o: LedgerOptions): PublicationLedger {
   const one = async (rows: Row[], what: string) => {
     if (!rows[0]) throw new Error(`publication ${what} does not exist`);
@@ -60,12 +69,15 @@ export function createPublicationLedger(sql: Sql, o: LedgerOptions): Publication
         update publications set status = 'published', platform_id = ${result.platformId}, url = ${result.url}, error = null,
           published_at = coalesce(${result.publishedAt ?? null}::timestamptz, now()), updated_at = now()
         where id = ${id} returning ${COLUMNS(sql)}`;
-      return one(rows, id);
+      const record = await one(rows, id);
+      await auditPublication(sql, record, "publication.publish");
+      return record;
     },
     async fail(id, error: PublicationError) {
       const rows = await sql<Row[]>`
         update publications set status = 'failed', error = ${toJsonb(error)}::jsonb, updated_at = now()
         where id = ${id} and status <> 'published' returning ${COLUMNS(sql)}`;
+      if (rows[0]) await auditPublication(sql, toRecord(rows[0]), "publication.fail");
       return rows[0] ? toRecord(rows[0]) : one(await sql<Row[]>`select ${COLUMNS(sql)} from publications where id = ${id}`, id);
     },
     async noteError(id, error) {

@@ -87,6 +87,9 @@ describe("publish.channel", () => {
     expect(byChannel.library.mediaHash).toBe(tb.videos.wide.hash);
     const logs = await tb.engine.db.sql`select message from node_logs where run_id = ${run.id} and node_id = 'publish'`;
     expect(logs.map((l) => l.message).join("\n")).toMatch(/instagram_reels: prepared to spec: 16:9 1280x720 fitted to 9:16 720x1280/);
+    // Each publication is in the audit log of the run's workspace, by the system.
+    const audit = await tb.engine.db.sql`select actor, action, target, workspace_id from audit_log where action = 'publication.publish'`;
+    expect(audit.filter((a) => a.target === byChannel.tiktok.id)).toEqual([expect.objectContaining({ actor: "system", workspace_id: expect.any(String) })]);
   });
 
   it("never puts a credential in logs, outputs, errors or the ledger", async () => {
