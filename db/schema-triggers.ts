@@ -5,7 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { graphs, graphVersions, runs } from "./schema.js";
+import { bytea, graphs, graphVersions, runs } from "./schema.js";
 
 export const triggers = pgTable(
   "triggers",
@@ -27,8 +27,21 @@ export const triggers = pgTable(
     overrides: jsonb("overrides").notNull().default(sql`'{}'::jsonb`),
     channel: text("channel"),
     budgetUsd: doublePrecision("budget_usd"),
-    /** Webhook signing secret (HMAC-SHA256). Shown once at creation or rotation, never read back by the API. */
-    secret: text("secret"),
+    /**
+     * Legacy: webhook signing secrets were stored here as plain text. Each start seals any left into
+     * the columns below and clears this (engine/triggers/webhook-secret.ts); nothing writes it now.
+     */
+    plainSecret: text("secret"),
+    /**
+     * Webhook signing secret (HMAC-SHA256 needs the raw value, so it is encrypted, not hashed):
+     * AES-256-GCM with the secrets key, the trigger id as additional authenticated data. Shown once
+     * at creation or rotation, never read back by the API.
+     */
+    secretCiphertext: bytea("secret_ciphertext"),
+    secretIv: bytea("secret_iv"),
+    secretTag: bytea("secret_tag"),
+    /** The secret's last four characters, shown as `whsec_…abcd` so people can tell secrets apart. */
+    secretLast4: text("secret_last4"),
     /** Next fire time (cron, schedule) or next poll (condition). */
     nextFireAt: timestamp("next_fire_at", { withTimezone: true }),
     lastFiredAt: timestamp("last_fired_at", { withTimezone: true }),

@@ -10,6 +10,7 @@ import { serve } from "@hono/node-server";
 import { connectDatabase, migrate, startEmbeddedPostgres, type Database, type EmbeddedDatabase } from "../db/index.js";
 import { RunEventHub } from "../engine/events.js";
 import { createMediaStorage } from "../engine/storage.js";
+import { sealPlainWebhookSecrets } from "../engine/triggers/webhook-secret.js";
 import { startWorker, type WorkerHandle } from "../engine/worker.js";
 import { createProductRegistry } from "../nodes/index.js";
 import { defaultProviders } from "../nodes/providers/factory.js";
@@ -79,6 +80,9 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
     // and on a first start the owner account with its one-time sign-in link (printed below).
     const secretKey = await loadSecretKey(config.home, process.env, log);
     await checkSecretKey(database.sql, secretKey);
+    // Webhook secrets written as plain text by an older version are sealed before anything serves.
+    const sealed = await sealPlainWebhookSecrets(database.sql, secretKey);
+    if (sealed > 0) log(`Encrypted ${sealed} webhook signing secret(s) stored as plain text by an earlier version.`);
     const auth = authSettingsFromEnv(process.env, secretKey);
     const owner: OwnerSetup | null = o.server !== false ? await ensureOwner(database, { env: process.env, log }) : null;
 

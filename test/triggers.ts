@@ -22,8 +22,9 @@ export class FakeClock {
   }
 }
 
-export function triggerTestEnv(database: Database, registry: NodeRegistry, clock: FakeClock): TriggerEnv {
-  return { database, registry, now: clock.now };
+/** `extra`: a secrets key (webhook triggers need one), a log, a run-started hook. */
+export function triggerTestEnv(database: Database, registry: NodeRegistry, clock: FakeClock, extra: Partial<TriggerEnv> = {}): TriggerEnv {
+  return { database, registry, now: clock.now, ...extra };
 }
 
 /** A saved graph with one saved version (what triggers run). */

@@ -9,6 +9,11 @@ export interface TriggerEnv {
   /** The clock. Tests pass a fake one; nothing in triggers reads Date.now() directly. */
   now: () => Date;
   log?: (message: string) => void;
+  /**
+   * The secrets key that seals webhook signing secrets (server/auth/secret-key.ts). Without it,
+   * webhook triggers cannot be created, rotated or delivered to (the API answers 503).
+   */
+  secretKey?: Buffer | null;
 }
 
 export type TriggerRow = typeof triggers.$inferSelect;
@@ -21,7 +26,8 @@ export const ts = (d: Date | string | null | undefined): string | null => (d ? n
 
 /** Columns of `triggers` under their drizzle names, for raw SQL (locking queries drizzle cannot express in a postgres.js transaction). */
 const COLUMNS = `id, graph_id as "graphId", name, kind, enabled, version_id as "versionId", config, overlap, overrides, channel,
-  budget_usd as "budgetUsd", secret, next_fire_at as "nextFireAt", last_fired_at as "lastFiredAt", last_checked_at as "lastCheckedAt",
+  budget_usd as "budgetUsd", secret as "plainSecret", secret_ciphertext as "secretCiphertext", secret_iv as "secretIv", secret_tag as "secretTag",
+  secret_last4 as "secretLast4", next_fire_at as "nextFireAt", last_fired_at as "lastFiredAt", last_checked_at as "lastCheckedAt",
   last_error as "lastError", created_at as "createdAt", updated_at as "updatedAt"`;
 
 /** Read one trigger inside a transaction, locked against other dispatchers but not against fire inserts (their FK check). */

@@ -6,6 +6,7 @@ export * from "./inputs.js";
 export * from "./store.js";
 export * from "./fires.js";
 export * from "./webhook.js";
+export * from "./webhook-secret.js";
 export * from "./condition.js";
 export * from "./feed.js";
 export * from "./scheduler.js";

@@ -3,7 +3,7 @@
  * views the API answers with. Config is validated per kind on every write, with errors naming the
  * config field; a webhook's secret is handed out once and never read back.
  */
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { z } from "zod";
 import { graphs } from "../../db/schema.js";
@@ -26,6 +26,7 @@ import { ScheduleError, validateCron } from "./cron.js";
 import type { TriggerEnv, TriggerRow } from "./env.js";
 import { defaultMappings, defaultTarget } from "./inputs.js";
 import { describeSchedule, fireTimesAfter, isTimeKind, nextFireAfter, type TimeSchedule } from "./schedule.js";
+import { newWebhookSecret, sealWebhookSecret, webhookSecretHint } from "./webhook-secret.js";
 import { describeInstant, isValidZone } from "./zones.js";
 
 /** Bad trigger settings; `field` is the path in the request body ("config.expression"). */
@@ -92,8 +93,6 @@ function firstFireAt(kind: string, config: Record<string, unknown>, now: Date): 
   return s ? nextFireAfter(s, now) : null;
 }
 
-const newSecret = () => `whsec_${randomBytes(32).toString("base64url")}`;
-
 /**
  * Limits reads and writes to one workspace: a trigger or graph of another workspace is then not
  * found. The API passes the caller's; the scheduler and webhooks act on any (they are trusted).
@@ -116,17 +115,23 @@ async function checkVersion(env: TriggerEnv, graphId: string, versionId: string 
   }
 }
 
-/** null when the graph does not exist. The answer carries the webhook secret: the only time it is shown. */
+/**
+ * null when the graph does not exist. The answer carries the webhook secret: the only time it is
+ * shown; the row holds it sealed with the secrets key (WebhookSecretsUnavailableError without one).
+ */
 export async function createTrigger(env: TriggerEnv, graphId: string, body: CreateTriggerBody, scope?: TriggerScope): Promise<TriggerView | null> {
   const document = await graphDocument(env, graphId, scope);
   if (!document) return null;
   await checkVersion(env, graphId, body.versionId);
   const config = validateConfig(body.kind, body.config, document);
   const now = env.now();
-  const secret = body.kind === "webhook" ? newSecret() : null;
+  // The id is chosen here because the sealed secret is bound to it.
+  const id = randomUUID();
+  const secret = body.kind === "webhook" ? newWebhookSecret() : null;
   const [row] = await env.database.db
     .insert(triggers)
     .values({
+      id,
       graphId,
       name: body.name ?? defaultName(body.kind, config),
       kind: body.kind,
@@ -137,7 +142,7 @@ export async function createTrigger(env: TriggerEnv, graphId: string, body: Crea
       overrides: body.overrides,
       channel: body.channel,
       budgetUsd: body.budgetUsd,
-      secret,
+      ...(secret ? sealWebhookSecret(env.secretKey, id, secret) : {}),
       nextFireAt: body.enabled ? firstFireAt(body.kind, config, now) : null,
       createdAt: now,
       updatedAt: now,
@@ -218,10 +223,10 @@ export async function deleteTrigger(env: TriggerEnv, id: string): Promise<boolea
 
 /** A new webhook secret (the old one stops working at once), returned this once. */
 export async function rotateSecret(env: TriggerEnv, id: string): Promise<TriggerView | null> {
-  const secret = newSecret();
+  const secret = newWebhookSecret();
   const [row] = await env.database.db
     .update(triggers)
-    .set({ secret, updatedAt: env.now() })
+    .set({ ...sealWebhookSecret(env.secretKey, id, secret), updatedAt: env.now() })
     .where(and(eq(triggers.id, id), eq(triggers.kind, "webhook")))
     .returning();
   return row ? { ...triggerView(row, env.now()), secret } : null;
@@ -257,7 +262,7 @@ export function triggerView(row: TriggerRow, now: Date, o: { nextCount?: number 
     const next = row.enabled ? fireTimesAfter(s, from, { count: o.nextCount ?? 5 }) : [];
     view.schedule = { description: describeSchedule(s), next: next.map((at) => ({ at: at.toISOString(), local: describeInstant(at, zone) })) };
   }
-  if (row.kind === "webhook") view.webhook = { path: `/hooks/${row.id}`, secretHint: row.secret ? `whsec_…${row.secret.slice(-4)}` : "" };
+  if (row.kind === "webhook") view.webhook = { path: `/hooks/${row.id}`, secretHint: webhookSecretHint(row.secretLast4) };
   return view;
 }
 

@@ -8,10 +8,12 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { WebhookConfig } from "../../schemas/triggers.js";
 import type { CompileError } from "../../schemas/index.js";
+import { SecretDecryptError } from "../secret-box.js";
 import type { TriggerEnv } from "./env.js";
 import { dispatchFire, insertFire, PermanentStartError, resolveVersion, type DispatchOutcome } from "./fires.js";
 import { checkPayload, GraphInvalidError, mapPayload, mergeOverrides, PayloadError, type Overrides } from "./inputs.js";
 import { getTrigger } from "./store.js";
+import { openWebhookSecret } from "./webhook-secret.js";
 
 export const SIGNATURE_HEADER = "X-Genjed-Signature";
 
@@ -41,6 +43,8 @@ export function verifySignature(header: string | undefined, body: Buffer, secret
 export type WebhookOutcome =
   | { kind: "not-found" }
   | { kind: "unauthorized"; reason: string }
+  /** The server has no secrets key, so it cannot check any signature. */
+  | { kind: "unavailable" }
   | { kind: "paused" }
   | { kind: "replayed" }
   | { kind: "bad-body"; field: string; message: string; errors: { field: string; message: string }[] }
@@ -49,10 +53,21 @@ export type WebhookOutcome =
 
 export async function receiveWebhook(env: TriggerEnv, triggerId: string, rawBody: Buffer, signatureHeader: string | undefined): Promise<WebhookOutcome> {
   const trigger = await getTrigger(env, triggerId);
-  if (!trigger || trigger.kind !== "webhook" || !trigger.secret) return { kind: "not-found" };
+  if (!trigger || trigger.kind !== "webhook") return { kind: "not-found" };
+  if (!env.secretKey) return { kind: "unavailable" };
+  let secret: string | null;
+  try {
+    secret = openWebhookSecret(env.secretKey, trigger);
+  } catch (err) {
+    if (!(err instanceof SecretDecryptError)) throw err;
+    // Fail closed. The sender learns only that its signature was not accepted; the cause is for the operator.
+    env.log?.(`webhook trigger ${trigger.id}: its signing secret cannot be decrypted (the secrets key changed, or the row was altered); deliveries are refused until an editor rotates the secret`);
+    return { kind: "unauthorized", reason: "the signature cannot be verified for this trigger" };
+  }
+  if (!secret) return { kind: "not-found" };
   const config = trigger.config as WebhookConfig;
   const now = env.now();
-  const check = verifySignature(signatureHeader, rawBody, trigger.secret, now, config.toleranceSeconds);
+  const check = verifySignature(signatureHeader, rawBody, secret, now, config.toleranceSeconds);
   if (!check.ok) return { kind: "unauthorized", reason: check.reason };
   if (!trigger.enabled) return { kind: "paused" };
 

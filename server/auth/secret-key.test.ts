@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from "../../test/db.js";
 import { ConfigError } from "../config.js";
 import { checkSecretKey, KEY_FILE, loadSecretKey, parseSecretKey } from "./secret-key.js";
 import { putSecret } from "./workspace-secrets.js";
+import { sealWebhookSecret } from "../../engine/triggers/webhook-secret.js";
 
 let home: string;
 let db: TestDatabase;
@@ -69,5 +70,18 @@ describe("secrets key", () => {
     await putSecret(db.sql, k2, { workspaceId: ws.id, name: "TOKEN", value: "value-under-k2", userId: null });
     await expect(checkSecretKey(db.sql, k1)).rejects.toThrow(/not the one the 1 stored workspace secret\(s\) were encrypted with/);
     await checkSecretKey(db.sql, k2);
+  });
+
+  it("counts webhook signing secrets too: they are sealed with the same key", async () => {
+    const k3 = randomBytes(32);
+    await db.sql`delete from workspace_secrets`;
+    await checkSecretKey(db.sql, k3);
+    const [g] = await db.sql<{ id: string }[]>`insert into graphs (name, document) values ('hooked', '{"nodes":[],"edges":[]}'::jsonb) returning id`;
+    const id = randomUUID();
+    const s = sealWebhookSecret(k3, id, `whsec_${randomBytes(32).toString("base64url")}`);
+    await db.sql`insert into triggers (id, graph_id, name, kind, config, secret_ciphertext, secret_iv, secret_tag, secret_last4)
+                 values (${id}, ${g.id}, 'Webhook', 'webhook', '{}'::jsonb, ${s.secretCiphertext}, ${s.secretIv}, ${s.secretTag}, ${s.secretLast4})`;
+    await expect(checkSecretKey(db.sql, randomBytes(32))).rejects.toThrow(/not the one the 1 webhook signing secret\(s\) were encrypted with/);
+    await checkSecretKey(db.sql, k3);
   });
 });

@@ -58,10 +58,13 @@ export async function checkSecretKey(sql: Sql, key: Buffer): Promise<void> {
     const [row] = await tx<{ fingerprint: string }[]>`select fingerprint from secret_key_checks where id = 'workspace-secrets'`;
     if (row?.fingerprint === fingerprint) return;
     if (row) {
-      const [{ n }] = await tx<{ n: number }[]>`select count(*)::int as n from workspace_secrets`;
-      if (n > 0) {
+      // Webhook signing secrets are sealed with the same key: a new key would refuse every delivery.
+      const [{ n, hooks }] = await tx<{ n: number; hooks: number }[]>`
+        select (select count(*)::int from workspace_secrets) as n, (select count(*)::int from triggers where secret_ciphertext is not null) as hooks`;
+      if (n + hooks > 0) {
+        const what = [n > 0 && `${n} stored workspace secret(s)`, hooks > 0 && `${hooks} webhook signing secret(s)`].filter(Boolean).join(" and ");
         throw new ConfigError(
-          `the secrets key (GENJED_SECRET_KEY or GENJED_HOME/${KEY_FILE}) is not the one the ${n} stored workspace secret(s) were encrypted with; ` +
+          `the secrets key (GENJED_SECRET_KEY or GENJED_HOME/${KEY_FILE}) is not the one the ${what} were encrypted with; ` +
             `give every server and worker the same GENJED_SECRET_KEY`,
         );
       }

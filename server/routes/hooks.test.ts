@@ -2,6 +2,7 @@
  * POST /hooks/:triggerId through the real app: a good signature starts one run with the body
  * mapped into the real asset source; bad, stale or replayed signatures and bad bodies start nothing.
  */
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -15,6 +16,7 @@ import { graph } from "../../test/graphs.js";
 import { testRegistry } from "../../test/nodes.js";
 import { demoProduct, savedGraph } from "../../test/triggers.js";
 import { signedInOwner, type Requester } from "../../test/auth.js";
+import { authSettings } from "../auth/settings.js";
 import { createApp } from "../app.js";
 import { hookRoutes } from "./hooks.js";
 import { graphTriggerRoutes, triggerRoutes } from "./triggers.js";
@@ -26,13 +28,15 @@ let app: Requester;
 /** The trigger API, signed in as an owner. */
 let owner: Requester;
 let mediaRoot: string;
+/** The server's secrets key: webhook signing secrets are sealed with it. */
+const secretKey = randomBytes(32);
 
 beforeAll(async () => {
   engine = await startTestEngine(testRegistry().register(assetSource));
   hub = new RunEventHub(engine.db.sql);
   await hub.start();
   mediaRoot = await mkdtemp(path.join(os.tmpdir(), "genjed-media-"));
-  app = createApp({ database: engine.db, registry: engine.registry, hub, mediaRoot }, [graphTriggerRoutes, triggerRoutes, hookRoutes]);
+  app = createApp({ database: engine.db, registry: engine.registry, hub, mediaRoot, auth: authSettings({ secretKey }) }, [graphTriggerRoutes, triggerRoutes, hookRoutes]);
   owner = await signedInOwner(app, engine.db.sql);
 });
 afterAll(async () => {
@@ -101,6 +105,48 @@ describe("POST /hooks/:triggerId", () => {
       expect((await res.json()).error).toMatchObject({ code: "INVALID_SIGNATURE", message: expect.stringMatching(message) });
     }
     expect(await runCount(id)).toBe(0);
+    expect(await fireCount(id)).toBe(0);
+  });
+
+  it("the stored row never holds the secret, and a tampered row answers 401 and starts nothing", async () => {
+    const { id, secret } = await webhook();
+    const [row] = await engine.db.sql<Record<string, unknown>[]>`select * from triggers where id = ${id}`;
+    const stored = Object.values(row).map((v) => (Buffer.isBuffer(v) ? `${v.toString("latin1")} ${v.toString("hex")} ${v.toString("base64")}` : JSON.stringify(v)));
+    expect(stored.join("\n")).not.toContain(secret.slice("whsec_".length));
+    expect(row.secret).toBeNull();
+
+    const [{ tag }] = await engine.db.sql<{ tag: Buffer }[]>`select secret_tag as tag from triggers where id = ${id}`;
+    const altered = Buffer.from(tag);
+    altered[0] ^= 1;
+    await engine.db.sql`update triggers set secret_tag = ${altered} where id = ${id}`;
+    const body = JSON.stringify({ products: [demoProduct("alpha")] });
+    const res = await deliver(id, body, signWebhook(secret, body, nowSeconds()));
+    expect(res.status).toBe(401);
+    const text = await res.text();
+    expect(JSON.parse(text).error).toMatchObject({ code: "INVALID_SIGNATURE" });
+    expect(text).not.toContain(secret);
+    expect(await runCount(id)).toBe(0);
+    expect(await fireCount(id)).toBe(0);
+
+    // Rotating writes a fresh sealed secret: deliveries signed with it are accepted again.
+    const rotated = await (await post(`/api/triggers/${id}/secret`, {})).json();
+    const again = await deliver(id, body, signWebhook(rotated.secret, body, nowSeconds()));
+    expect(again.status).toBe(202);
+  });
+
+  it("a server without a secrets key answers 503 to webhook creation and deliveries, and starts nothing", async () => {
+    const keyless = createApp({ database: engine.db, registry: engine.registry, hub, mediaRoot }, [graphTriggerRoutes, triggerRoutes, hookRoutes]);
+    const keylessOwner = await signedInOwner(keyless, engine.db.sql);
+    const { graphId } = await savedGraph(engine.db, graph([{ id: "assets", type: "asset.source" }, { id: "c", type: "test.collect" }], [["assets", "products", "c", "items"]]));
+    const create = await keylessOwner.request(`/api/graphs/${graphId}/triggers`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ kind: "webhook" }) });
+    expect(create.status).toBe(503);
+    expect((await create.json()).error).toMatchObject({ code: "SECRETS_UNAVAILABLE", message: expect.stringMatching(/without a secrets key/) });
+
+    const { id, secret } = await webhook();
+    const body = JSON.stringify({ products: [demoProduct("alpha")] });
+    const res = await keyless.request(`/hooks/${id}`, { method: "POST", headers: { "content-type": "application/json", "X-Genjed-Signature": signWebhook(secret, body, nowSeconds()) }, body });
+    expect(res.status).toBe(503);
+    expect((await res.json()).error.code).toBe("SECRETS_UNAVAILABLE");
     expect(await fireCount(id)).toBe(0);
   });
 

@@ -1,8 +1,9 @@
 /**
  * POST /hooks/:triggerId: deliveries to webhook triggers, mounted at the root (not under /api) so
  * the URL senders are given stays short and outside the session-authenticated API.
- * Answers: 202 with the run id (or why it is queued/skipped), 401 bad signature, 400 bad body
- * naming the field, 409 replayed or paused, 404 unknown trigger. Only a 202 records anything.
+ * Answers: 202 with the run id (or why it is queued/skipped), 401 bad signature (or a secret that
+ * no longer decrypts), 400 bad body naming the field, 409 replayed or paused, 404 unknown trigger,
+ * 503 when the server has no secrets key. Only a 202 records anything.
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -28,6 +29,8 @@ export function createHookApp(env: () => TriggerEnv): Hono {
           return errorResponse(c, 404, "NOT_FOUND", `webhook trigger "${id}" does not exist`);
         case "unauthorized":
           return errorResponse(c, 401, "INVALID_SIGNATURE", r.reason);
+        case "unavailable":
+          return errorResponse(c, 503, "SECRETS_UNAVAILABLE", "this server has no secrets key, so it cannot check signatures; nothing was started");
         case "paused":
           return errorResponse(c, 409, "TRIGGER_PAUSED", "the trigger is paused; nothing was started");
         case "replayed":

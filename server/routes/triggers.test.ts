@@ -1,4 +1,5 @@
 /** The trigger API through the real app: CRUD, validation naming fields, secrets shown once, fire history, cron preview. */
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -11,6 +12,7 @@ import { graph } from "../../test/graphs.js";
 import { testRegistry } from "../../test/nodes.js";
 import { FakeClock, savedGraph, triggerTestEnv } from "../../test/triggers.js";
 import { createMember, createTestWorkspace, sessionFor, asSession, signedInOwner, type Requester } from "../../test/auth.js";
+import { authSettings } from "../auth/settings.js";
 import { createApp } from "../app.js";
 import { graphTriggerRoutes, triggerRoutes } from "./triggers.js";
 
@@ -20,13 +22,15 @@ let hub: RunEventHub;
 let app: Requester;
 let raw: Requester;
 let mediaRoot: string;
+/** The server's secrets key: webhook signing secrets are sealed with it. */
+const secretKey = randomBytes(32);
 
 beforeAll(async () => {
   engine = await startTestEngine(testRegistry().register(assetSource), { workers: 0 });
   hub = new RunEventHub(engine.db.sql);
   await hub.start();
   mediaRoot = await mkdtemp(path.join(os.tmpdir(), "genjed-media-"));
-  raw = createApp({ database: engine.db, registry: engine.registry, hub, mediaRoot }, [graphTriggerRoutes, triggerRoutes]);
+  raw = createApp({ database: engine.db, registry: engine.registry, hub, mediaRoot, auth: authSettings({ secretKey }) }, [graphTriggerRoutes, triggerRoutes]);
   app = await signedInOwner(raw, engine.db.sql);
 });
 afterAll(async () => {

@@ -23,6 +23,7 @@ import {
   triggerView,
   updateTrigger,
   validateCron,
+  WebhookSecretsUnavailableError,
   type TriggerEnv,
 } from "../../engine/triggers/index.js";
 import { CreateTriggerBodySchema, CronPreviewQuerySchema, UpdateTriggerBodySchema, type CronPreview } from "../../schemas/triggers.js";
@@ -38,12 +39,14 @@ export const triggerEnv = (deps: ServerDeps, now: () => Date = () => new Date())
   registry: deps.registry,
   now,
   log: (m) => console.log(`[triggers] ${m}`),
+  secretKey: deps.auth?.secretKey ?? null,
 });
 
 /** Trigger settings errors answer 400 naming the field; everything else goes to the shared handler. */
 export function triggerErrors(err: Error, c: Context) {
   if (err instanceof TriggerConfigError) return handleError(new ApiError(400, "INVALID_TRIGGER", err.message, { field: err.field }), c);
   if (err instanceof ScheduleError) return handleError(new ApiError(400, "INVALID_TRIGGER", `${err.field}: ${err.message}`, { field: err.field }), c);
+  if (err instanceof WebhookSecretsUnavailableError) return handleError(new ApiError(503, "SECRETS_UNAVAILABLE", err.message), c);
   return handleError(err, c);
 }
 
