@@ -14,6 +14,26 @@ export interface TriggerEnv {
    * webhook triggers cannot be created, rotated or delivered to (the API answers 503).
    */
   secretKey?: Buffer | null;
+  /**
+   * Called in the fire's transaction when a fire has started its run (the server writes the
+   * `run.start` audit entry). Also called for a run found started after a crash lost the fire's
+   * update, since that rolled this call back too.
+   */
+  onRunStarted?: (q: Queryable, started: TriggerRunStarted) => Promise<void>;
+}
+
+export interface TriggerRunStarted {
+  runId: string;
+  /** The run's workspace (its graph's). */
+  workspaceId: string | null;
+  triggerId: string;
+  triggerKind: string;
+  triggerName: string;
+  fireId: string;
+  graphId: string;
+  versionId: string | null;
+  scheduledFor: string | null;
+  budgetUsd: number | null;
 }
 
 export type TriggerRow = typeof triggers.$inferSelect;

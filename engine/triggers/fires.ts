@@ -79,7 +79,10 @@ export async function dispatchFire(env: TriggerEnv, fireId: string): Promise<Dis
     if (!trigger) return null;
     const settle = async (status: FireStatus, reason: string | null, runId: string | null = null, attempt = false) => {
       await tx`update trigger_fires set status = ${status}, reason = ${reason}, run_id = ${runId}, attempts = attempts + ${attempt ? 1 : 0} where id = ${fireId}`;
-      if (runId) await tx`update triggers set last_fired_at = ${ts(env.now())}::timestamptz where id = ${trigger.id}`;
+      if (runId) {
+        await tx`update triggers set last_fired_at = ${ts(env.now())}::timestamptz where id = ${trigger.id}`;
+        await reportStart(tx, env, trigger, { id: fireId, scheduledFor: ts(fire.scheduledFor) }, runId);
+      }
       return (runId ? { status: "started", runId, reason } : { status, runId: null, reason }) as DispatchOutcome;
     };
 
@@ -138,6 +141,25 @@ export async function dispatchFire(env: TriggerEnv, fireId: string): Promise<Dis
       env.log?.(`trigger ${trigger.id}: ${message}; will retry`);
       return settle(fire.status, message, null, true);
     }
+  });
+}
+
+/** Tell the server a fire started its run (for the audit log), in the fire's transaction. */
+async function reportStart(tx: Queryable, env: TriggerEnv, trigger: TriggerRow, fire: { id: string; scheduledFor: string | null }, runId: string): Promise<void> {
+  if (!env.onRunStarted) return;
+  const [run] = await tx<{ workspaceId: string | null; versionId: string | null }[]>`
+    select workspace_id as "workspaceId", version_id as "versionId" from runs where id = ${runId}`;
+  await env.onRunStarted(tx, {
+    runId,
+    workspaceId: run?.workspaceId ?? null,
+    triggerId: trigger.id,
+    triggerKind: trigger.kind,
+    triggerName: trigger.name,
+    fireId: fire.id,
+    graphId: trigger.graphId,
+    versionId: run?.versionId ?? null,
+    scheduledFor: fire.scheduledFor,
+    budgetUsd: trigger.budgetUsd,
   });
 }
 

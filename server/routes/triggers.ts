@@ -25,10 +25,14 @@ import {
   validateCron,
   WebhookSecretsUnavailableError,
   type TriggerEnv,
+  type TriggerRunStarted,
 } from "../../engine/triggers/index.js";
+import type { Queryable } from "../../db/index.js";
 import { CreateTriggerBodySchema, CronPreviewQuerySchema, UpdateTriggerBodySchema, type CronPreview } from "../../schemas/triggers.js";
 import type { RouteModule } from "../app.js";
+import { writeAudit } from "../auth/audit.js";
 import { authOf } from "../auth/middleware.js";
+import { clientIp } from "../auth/request.js";
 import type { AccessRule } from "../auth/policy.js";
 import type { ServerDeps } from "../deps.js";
 import { ApiError, describeZod, handleError, notFound, readJson, uuidParam, zodIssues } from "../errors.js";
@@ -40,7 +44,24 @@ export const triggerEnv = (deps: ServerDeps, now: () => Date = () => new Date())
   now,
   log: (m) => console.log(`[triggers] ${m}`),
   secretKey: deps.auth?.secretKey ?? null,
+  onRunStarted: auditTriggerRun,
 });
+
+/** A run a trigger started is audited like one a person started, with the trigger as the actor. */
+export function auditTriggerRun(q: Queryable, s: TriggerRunStarted): Promise<void> {
+  return writeAudit(q, {
+    workspaceId: s.workspaceId,
+    actor: `trigger:${s.triggerId}`,
+    action: "run.start",
+    target: s.runId,
+    details: {
+      graphId: s.graphId,
+      versionId: s.versionId,
+      budgetUsd: s.budgetUsd,
+      trigger: { id: s.triggerId, kind: s.triggerKind, name: s.triggerName, fireId: s.fireId, scheduledFor: s.scheduledFor },
+    },
+  });
+}
 
 /** Trigger settings errors answer 400 naming the field; everything else goes to the shared handler. */
 export function triggerErrors(err: Error, c: Context) {
@@ -66,6 +87,22 @@ export const TRIGGER_ACCESS: AccessRule[] = [
   rule("POST", "/:id/secret", "editor"),
 ];
 
+/**
+ * Who changed which trigger, for the workspace's audit log. Names fields, not values: configs and
+ * overrides can carry feed URLs and inputs that are not the log's business (nor, ever, the secret).
+ */
+function auditTrigger(deps: ServerDeps, c: Context, action: string, t: { id: string; graphId: string; kind: string; name: string }, details: Record<string, unknown> = {}) {
+  const a = authOf(c);
+  return writeAudit(deps.database.sql, {
+    workspaceId: a.workspace.id,
+    user: a.user,
+    action,
+    target: t.id,
+    details: { graphId: t.graphId, kind: t.kind, name: t.name, ...details },
+    ip: clientIp(c, deps.auth ?? { trustProxy: false }),
+  });
+}
+
 export function parseQuery<T>(c: Context, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import("zod").ZodError } }): T {
   const r = schema.safeParse(c.req.query());
   if (!r.success) throw new ApiError(400, "INVALID_QUERY", describeZod(r.error), { issues: zodIssues(r.error) });
@@ -90,6 +127,7 @@ export function createGraphTriggerApp(deps: ServerDeps, env: () => TriggerEnv = 
     const body = await readJson(c, CreateTriggerBodySchema);
     const created = await createTrigger(env(), id, body, scopeOf(c));
     if (!created) throw notFound("graph", id);
+    await auditTrigger(deps, c, "trigger.create", created, { enabled: created.enabled });
     return c.json(created, 201);
   });
   return app;
@@ -133,12 +171,14 @@ export function createTriggerApp(deps: ServerDeps, env: () => TriggerEnv = () =>
     const body = await readJson(c, UpdateTriggerBodySchema);
     const t = await updateTrigger(env(), id, body);
     if (!t) throw notFound("trigger", id);
+    await auditTrigger(deps, c, "trigger.update", t, { fields: Object.keys(body), ...(body.enabled === undefined ? {} : { enabled: body.enabled }) });
     return c.json(t);
   });
 
   app.delete("/:id", async (c) => {
-    const { id } = await triggerIn(c);
-    if (!(await deleteTrigger(env(), id))) throw notFound("trigger", id);
+    const t = await triggerIn(c);
+    if (!(await deleteTrigger(env(), t.id))) throw notFound("trigger", t.id);
+    await auditTrigger(deps, c, "trigger.delete", t);
     return c.body(null, 204);
   });
 
@@ -156,7 +196,10 @@ export function createTriggerApp(deps: ServerDeps, env: () => TriggerEnv = () =>
     const t = await triggerIn(c);
     const id = t.id;
     if (t.kind !== "webhook") throw new ApiError(409, "NOT_A_WEBHOOK", `trigger is a ${t.kind} trigger; only webhooks have a secret`);
-    return c.json(await rotateSecret(env(), id));
+    const rotated = await rotateSecret(env(), id);
+    if (!rotated) throw notFound("trigger", id);
+    await auditTrigger(deps, c, "trigger.rotate_secret", t);
+    return c.json(rotated);
   });
   return app;
 }
