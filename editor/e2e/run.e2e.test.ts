@@ -30,6 +30,9 @@ afterEach(async (ctx) => {
 
 /** Every node on the canvas shows a final status; returns them by node id. */
 async function waitForFinalStates(p: Page, timeoutMs: number): Promise<Record<string, string>> {
+  // The canvas renders what is in view: fit the whole graph first.
+  await p.keyboard.press("Shift+1");
+  await p.waitForTimeout(350);
   await p.waitForFunction(
     (final) => {
       const nodes = [...document.querySelectorAll('[data-testid="graph-node"]')];
@@ -113,6 +116,7 @@ it("runs the product-ad template with local providers: every node finishes and t
   }
   const states = await waitForFinalStates(page, 400_000);
   expect(Object.entries(states).filter(([, s]) => s === "failed" || s === "canceled")).toEqual([]);
+  await page.click('[data-testid="tab-run"]');
   await page.locator('[data-testid="run-status"]', { hasText: "succeeded" }).waitFor({ timeout: 30_000 });
   await screenshot(page, "template-finished");
 

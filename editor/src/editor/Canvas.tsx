@@ -1,6 +1,5 @@
 /** The React Flow canvas bound to the shared Y.Doc. */
 import {
-  MiniMap,
   ReactFlow,
   type Connection,
   type FinalConnectionState,
@@ -16,13 +15,14 @@ import { CanvasToolbar } from "./CanvasToolbar.js";
 import { ConnectionHint } from "./ConnectionHint.js";
 import { useDetailLevel } from "./DetailLevel.js";
 import { useEditor } from "./context.js";
+import { FastMiniMap } from "./FastMiniMap.js";
 import { FlowNodeView } from "./FlowNodeView.js";
 import { GridBackground } from "./GridBackground.js";
 import { RemoteCursors } from "./RemoteCursors.js";
 import { PALETTE_DRAG_TYPE } from "./Palette.js";
-import { STATUS_LOOK } from "./status.js";
 
 const nodeTypes = { genjed: FlowNodeView };
+const FIT_VIEW = { padding: 0.15, maxZoom: 1.2 };
 
 export function Canvas() {
   const { session, commands, catalog, runs } = useEditor();
@@ -50,7 +50,6 @@ export function Canvas() {
 
   const onInit = useCallback((flow: ReactFlowInstance<FlowNode, FlowEdge>) => {
     commands.setFlow(flow);
-    requestAnimationFrame(() => commands.fitView());
   }, [commands]);
 
   const isValidConnection: IsValidConnection<FlowEdge> = useCallback((c) => commands.checkConnection(c as Connection).ok, [commands]);
@@ -94,10 +93,6 @@ export function Canvas() {
     [commands],
   );
 
-  const minimapColor = useCallback((n: FlowNode) => {
-    const s = byNode[n.id]?.status;
-    return s ? STATUS_LOOK[s].color : "#3b4252";
-  }, [byNode]);
 
   return (
     <div className="canvas" ref={setWrapper} onMouseMove={onMouseMove} onMouseLeave={onMouseLeave} onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
@@ -121,7 +116,7 @@ export function Canvas() {
         panActivationKeyCode="Space"
         panOnScroll
         zoomOnPinch
-        minZoom={0.1}
+        minZoom={0.05}
         maxZoom={2.5}
         connectionRadius={28}
         snapToGrid
@@ -129,10 +124,12 @@ export function Canvas() {
         onlyRenderVisibleElements
         proOptions={{ hideAttribution: true }}
         colorMode="dark"
-        fitView={false}
+        // Fit once the nodes are measured (React Flow waits for that), so the first view shows them all.
+        fitView
+        fitViewOptions={FIT_VIEW}
       >
         <GridBackground />
-        <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} maskColor="rgba(10,12,16,0.7)" />
+        <FastMiniMap />
         <RemoteCursors />
         <ConnectionHint />
       </ReactFlow>

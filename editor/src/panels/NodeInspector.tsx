@@ -82,6 +82,30 @@ export function NodeInspector({ node }: { node: FlowNode }) {
         </ul>
       )}
 
+      {agg && (
+        <>
+          <div className="panel-subtitle">
+            Last run · <span style={{ color: STATUS_LOOK[agg.status].color }}>{STATUS_LOOK[agg.status].label}</span> · {usd(agg.costUsd)}
+            {agg.provider ? ` · ${agg.provider}` : ""}
+          </div>
+          {agg.errors.map((e) => (
+            <div key={e.item} className="run-error">
+              {e.item ? `Item ${e.item}: ` : ""}
+              {e.message}
+            </div>
+          ))}
+          <OutputView outputs={agg.outputs} />
+          <div className="button-row">
+            <button className="btn btn-small" disabled={busy || !run} onClick={retry} data-testid="retry-node">
+              {agg.status === "failed" ? "Retry node" : "Re-run from here"}
+            </button>
+            <button className="btn btn-small btn-ghost" onClick={() => ui.set((s) => ({ ...s, rightTab: "run", focusNodeId: node.id }))}>
+              Logs
+            </button>
+          </div>
+        </>
+      )}
+
       <div className="panel-subtitle">Settings</div>
       {info ? (
         <SchemaForm schema={info.configSchema as JsonSchema} value={node.data.config} errors={errors} onChange={(k, v) => commands.setConfigField(node.id, k, v)} />
@@ -118,30 +142,6 @@ export function NodeInspector({ node }: { node: FlowNode }) {
               ))}
             </tbody>
           </table>
-        </>
-      )}
-
-      {agg && (
-        <>
-          <div className="panel-subtitle">
-            Last run · <span style={{ color: STATUS_LOOK[agg.status].color }}>{STATUS_LOOK[agg.status].label}</span> · {usd(agg.costUsd)}
-            {agg.provider ? ` · ${agg.provider}` : ""}
-          </div>
-          {agg.errors.map((e) => (
-            <div key={e.item} className="run-error">
-              {e.item ? `Item ${e.item}: ` : ""}
-              {e.message}
-            </div>
-          ))}
-          <OutputView outputs={agg.outputs} />
-          <div className="button-row">
-            <button className="btn btn-small" disabled={busy || !run} onClick={retry} data-testid="retry-node">
-              {agg.status === "failed" ? "Retry node" : "Re-run from here"}
-            </button>
-            <button className="btn btn-small btn-ghost" onClick={() => ui.set((s) => ({ ...s, rightTab: "run", focusNodeId: node.id }))}>
-              Logs
-            </button>
-          </div>
         </>
       )}
 
