@@ -6,6 +6,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../test/db.js";
+import { consumeSignInLink } from "./auth/sign-in-links.js";
+import { createUser } from "./auth/users.js";
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -98,5 +100,47 @@ describe("genjed CLI", () => {
     const budget = await genjedCli(["run", file, "--budget", "lots"]);
     expect(budget.code).toBe(2);
     expect(budget.stderr).toMatch(/--budget must be a number/);
+  });
+
+  it("sign-in-link: prints a working one-time link for an existing account, replacing the previous one, and audits it", async () => {
+    const user = await createUser(db.sql, { email: "Lost.Password@Example.com", name: "Lost" });
+    const first = await genjedCli(["sign-in-link", "lost.password@example.com"]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^http:\/\/[^/\s]+\/first-run#token=[A-Za-z0-9_-]{43}\n$/);
+    expect(first.stderr).toMatch(/One-time sign-in link for lost\.password@example\.com, valid for 7 days/);
+
+    const second = await genjedCli(["sign-in-link", "LOST.password@example.com", "--url", "https://studio.example.com/"]);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/^https:\/\/studio\.example\.com\/first-run#token=[A-Za-z0-9_-]{43}\n$/);
+    const tokenOf = (out: string) => out.trim().split("#token=")[1];
+    // The newer link is the one that works; it signs in as the account, once.
+    expect(await consumeSignInLink(db.sql, tokenOf(first.stdout))).toBeNull();
+    expect(await consumeSignInLink(db.sql, tokenOf(second.stdout))).toBe(user.id);
+    expect(await consumeSignInLink(db.sql, tokenOf(second.stdout))).toBeNull();
+
+    const audit = await db.sql<{ actor: string; target: string; details: unknown }[]>`
+      select actor, target, details from audit_log where action = 'auth.sign_in_link' and user_id = ${user.id} order by id`;
+    expect(audit).toEqual([
+      { actor: "cli", target: user.id, details: { expiresAt: expect.any(String) } },
+      { actor: "cli", target: user.id, details: { expiresAt: expect.any(String) } },
+    ]);
+
+    const help = await genjedCli(["help"]);
+    expect(help.stdout).toMatch(/sign-in-link EMAIL +print a one-time sign-in link/);
+  });
+
+  it("sign-in-link: an unknown address, a missing one and a bad --url are clear one-line errors", async () => {
+    const unknown = await genjedCli(["sign-in-link", "nobody@example.com"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toBe("");
+    expect(unknown.stderr.trim()).toBe("genjed: no account uses nobody@example.com");
+
+    const missing = await genjedCli(["sign-in-link"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^genjed: sign-in-link takes one EMAIL/);
+
+    const badUrl = await genjedCli(["sign-in-link", "nobody@example.com", "--url", "ftp://studio.example.com"]);
+    expect(badUrl.code).toBe(1);
+    expect(badUrl.stderr.trim()).toBe('genjed: --url must start with http:// or https:// (got "ftp://studio.example.com")');
   });
 });

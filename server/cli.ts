@@ -1,5 +1,5 @@
 /**
- * `genjed` command line: start | worker | migrate | validate FILE | run FILE [--json] [--budget USD] | dev
+ * `genjed` command line: start | worker | migrate | validate FILE | run FILE [--json] [--budget USD] | sign-in-link EMAIL | dev
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -17,6 +17,9 @@ Commands:
       --budget USD      stop before any paid node that would take the run over USD
       --input NODE.FIELD=VALUE   override a node's config for this run (JSON or text; @file.json reads a file); repeatable
       --inputs FILE     overrides from a JSON file: { "nodeId": { "field": value } }
+  sign-in-link EMAIL    print a one-time sign-in link for an existing account (forgotten password,
+                        lost invitation); using it sets a new password
+      --url BASE        the server's address in the link (default http://HOST:PORT)
   dev                   start the server with the editor in hot-reload mode (Vite)
 
 Environment: PORT (4280), HOST (127.0.0.1), GENJED_HOME (./.genjed), DATABASE_URL,
@@ -49,6 +52,11 @@ async function main(argv: string[]): Promise<number> {
       if (budget !== undefined && (!Number.isFinite(budget) || budget < 0)) return usage(`--budget must be a number of USD, got "${values.budget}"`);
       const overrides = await (await import("./commands/run-inputs.js")).parseRunInputs(values.input ?? [], values.inputs);
       return (await import("./commands/run.js")).runCommand(positionals[0], { json: values.json!, budgetUsd: budget, overrides });
+    }
+    case "sign-in-link": {
+      const { positionals, values } = parseArgs({ args: rest, allowPositionals: true, options: { url: { type: "string" } } });
+      if (positionals.length !== 1) return usage("sign-in-link takes one EMAIL (the account's sign-in address)");
+      return (await import("./commands/sign-in-link.js")).signInLinkCommand(positionals[0], { url: values.url });
     }
     case undefined:
     case "help":

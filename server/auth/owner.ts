@@ -10,7 +10,7 @@ import { writeAudit } from "./audit.js";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "./passwords.js";
 import { pruneExpired } from "./sessions.js";
 import { issueSignInLink, signInPath } from "./sign-in-links.js";
-import { createUser, findUserByEmail, setPassword } from "./users.js";
+import { createUser, findUserByEmail, normalizeEmail, setPassword } from "./users.js";
 import { ensureDefaultWorkspace } from "./workspaces.js";
 
 export const DEFAULT_OWNER_EMAIL = "owner@localhost";
@@ -73,9 +73,17 @@ export async function ensureOwner(database: Pick<Database, "sql">, o: { env?: No
   });
 }
 
-/** A fresh one-time sign-in link for an existing account (a forgotten password, a lost invitation). */
-export async function signInLinkFor(database: Pick<Database, "sql">, email: string): Promise<string> {
-  const user = await findUserByEmail(database.sql, email);
-  if (!user) throw new ConfigError(`no account uses ${email}`);
-  return signInPath((await issueSignInLink(database.sql, user.id)).token);
+/**
+ * A fresh one-time sign-in link for an existing account (a forgotten password, a lost invitation);
+ * the account's earlier unused link stops working. Audited: a link is as good as the password.
+ * `actor`: who asked, as the audit log shows it ("cli" for `genjed sign-in-link`).
+ */
+export async function signInLinkFor(database: Pick<Database, "sql">, email: string, o: { actor?: string } = {}): Promise<string> {
+  return database.sql.begin(async (tx) => {
+    const user = await findUserByEmail(tx, email);
+    if (!user) throw new ConfigError(`no account uses ${normalizeEmail(email)}`);
+    const link = await issueSignInLink(tx, user.id);
+    await writeAudit(tx, { user, actor: o.actor ?? "system", action: "auth.sign_in_link", target: user.id, details: { expiresAt: link.expiresAt.toISOString() } });
+    return signInPath(link.token);
+  });
 }
