@@ -47,7 +47,7 @@ async function api<T>(baseUrl: string, s: Session, method: string, url: string, 
   if (body !== undefined) headers["content-type"] = "application/json";
   const r = await fetch(baseUrl + url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (!r.ok) throw new Error(`${method} ${url}: ${r.status} ${await r.text()}`);
-  return (await r.json()) as T;
+  return (r.status === 204 ? undefined : await r.json()) as T;
 }
 
 /** A browser context with its own signed-in session (its own cookie, like a second device). */
@@ -194,6 +194,9 @@ export async function benchEditor(baseUrl: string, owner?: Credentials): Promise
     latency = await measureLatency(normal, baseUrl, who, small.id, 60);
   } finally {
     await normal.close();
+    // Leave the server as it was.
+    await api(baseUrl, s, "DELETE", `/api/graphs/${big.id}`).catch(() => undefined);
+    await api(baseUrl, s, "DELETE", `/api/graphs/${small.id}`).catch(() => undefined);
   }
   return {
     pan_500_fit_nodes_rendered: pan.fit.rendered,

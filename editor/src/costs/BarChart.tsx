@@ -2,9 +2,10 @@
 import { usd } from "../lib/format.js";
 import type { DaySpend } from "./aggregate.js";
 
-export function BarChart({ data, height = 180 }: { data: DaySpend[]; height?: number }) {
+export function BarChart({ data, height = 200 }: { data: DaySpend[]; height?: number }) {
   const max = Math.max(0.01, ...data.map((d) => d.usd));
-  const W = 720;
+  // About the width it is shown at, so text keeps its size instead of scaling with the page.
+  const W = 1100;
   const pad = { l: 48, r: 8, t: 10, b: 24 };
   const bw = (W - pad.l - pad.r) / Math.max(1, data.length);
   const y = (v: number) => pad.t + (height - pad.t - pad.b) * (1 - v / max);
@@ -53,7 +54,7 @@ export function RankBars({ rows, unit = "items" }: { rows: { key: string; usd: n
           </span>
           <span className="rank-value">{usd(r.usd)}</span>
           <span className="rank-count muted small">
-            {r.count} {unit}
+            {r.count} {r.count === 1 ? unit.replace(/s$/, "") : unit}
           </span>
         </div>
       ))}

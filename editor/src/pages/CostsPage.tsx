@@ -24,7 +24,7 @@ export function CostsPage() {
         <div className="page-title-row">
           <h1>Costs</h1>
           <div className="spacer" />
-          <select className="input" value={days} onChange={(e) => setDays(Number(e.target.value))} aria-label="Period">
+          <select className="input input-auto" value={days} onChange={(e) => setDays(Number(e.target.value))} aria-label="Period">
             <option value={7}>Last 7 days</option>
             <option value={30}>Last 30 days</option>
             <option value={90}>Last 90 days</option>

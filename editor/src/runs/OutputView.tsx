@@ -1,4 +1,5 @@
 /** A node's outputs: images, playable video and audio from /media, and the rest as JSON. */
+import type { SyntheticEvent } from "react";
 import type { MediaRef } from "../../../schemas/index.js";
 import { findMedia, mediaUrl } from "./media.js";
 
@@ -16,6 +17,26 @@ function stripMedia(v: unknown): unknown {
   return walk(v);
 }
 
+/**
+ * Ads open on a fade from the brand colour, so the first frame is a flat colour: show a frame a
+ * second in as the poster, and start from the beginning when played.
+ */
+function showPosterFrame(e: SyntheticEvent<HTMLVideoElement>) {
+  const v = e.currentTarget;
+  if (v.currentTime === 0 && v.paused && Number.isFinite(v.duration)) {
+    v.dataset.poster = "1";
+    v.currentTime = Math.min(1, v.duration / 3);
+  }
+}
+
+function rewindPosterFrame(e: SyntheticEvent<HTMLVideoElement>) {
+  const v = e.currentTarget;
+  if (v.dataset.poster === "1") {
+    delete v.dataset.poster;
+    v.currentTime = 0;
+  }
+}
+
 export function MediaView({ media }: { media: MediaRef }) {
   const url = mediaUrl(media);
   const caption = [media.mime, media.meta?.width ? `${media.meta.width}×${media.meta.height}` : null, media.meta?.durationSec ? `${media.meta.durationSec.toFixed(1)} s` : null, media.meta?.renderer ? `by ${String(media.meta.renderer)}` : null]
@@ -28,7 +49,7 @@ export function MediaView({ media }: { media: MediaRef }) {
           <img src={url} alt={caption} loading="lazy" />
         </a>
       ) : media.kind === "video" ? (
-        <video src={url} controls playsInline preload="metadata" data-testid="output-video" />
+        <video src={url} controls playsInline preload="metadata" data-testid="output-video" onLoadedMetadata={showPosterFrame} onPlay={rewindPosterFrame} />
       ) : media.kind === "audio" ? (
         <audio src={url} controls preload="metadata" data-testid="output-audio" />
       ) : (
