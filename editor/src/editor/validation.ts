@@ -92,8 +92,3 @@ export function groupByNode(errors: CompileError[]): Record<string, CompileError
   }
   return out;
 }
-
-/** Errors for one config field (exact path, or nested below it). */
-export function fieldErrors(errors: CompileError[], field: string): CompileError[] {
-  return errors.filter((e) => e.code === "INVALID_CONFIG" && e.field !== undefined && (e.field === field || e.field.startsWith(`${field}.`)));
-}
