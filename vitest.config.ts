@@ -7,6 +7,7 @@ export default defineConfig({
     // Two cores: more forks only fight over them and over PostgreSQL.
     maxWorkers: 2,
     pool: "forks",
+    reporters: ["default", "./test/summary-reporter.ts"],
     projects: [
       {
         extends: true,
