@@ -7,6 +7,10 @@ import os from "node:os";
 import path from "node:path";
 import { connectDatabase, migrate, startEmbeddedPostgres } from "../db/index.js";
 import { benchEngine } from "./engine.js";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readConfig } from "../server/config.js";
+import { EDITOR_DIST, startRuntime } from "../server/runtime.js";
 
 type Bench = { name: string; run: (ctx: { url: string; home: string }) => Promise<Record<string, number | string>> };
 
@@ -40,7 +44,28 @@ async function main() {
 /** Benchmarks owned by other areas (media, editor) register here. */
 async function optionalBenches(): Promise<Bench[]> {
   const { benchComposite } = await import("./composite.js");
-  return [{ name: "composite", run: ({ url, home }) => benchComposite({ url, home }) }];
+  return [
+    { name: "composite", run: ({ url, home }) => benchComposite({ url, home }) },
+    { name: "editor", run: ({ url, home }) => runEditorBench(url, home) },
+  ];
+}
+
+/** The editor benchmark drives the real built editor in headless Chromium against a real server. */
+async function runEditorBench(url: string, home: string): Promise<Record<string, number | string>> {
+  if (!existsSync("/usr/bin/chromium")) return { skipped: "Chromium is not installed (apt-get install chromium)" };
+  if (!existsSync(path.join(EDITOR_DIST, "index.html"))) execFileSync("npm", ["run", "build", "--silent"], { stdio: "inherit" });
+  const owner = { email: "bench@genjed.local", password: "bench-password-1234" };
+  Object.assign(process.env, { GENJED_ADMIN_EMAIL: owner.email, GENJED_ADMIN_PASSWORD: owner.password });
+  const { benchEditor } = await import("./editor.js");
+  const runtime = await startRuntime({
+    config: { ...readConfig({ GENJED_HOME: path.join(home, "editor-home") }), port: 0, databaseUrl: url },
+    log: () => {},
+  });
+  try {
+    return await benchEditor(runtime.url!, owner);
+  } finally {
+    await runtime.stop();
+  }
 }
 
 main().catch((e) => {

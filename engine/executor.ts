@@ -23,7 +23,7 @@ import type { Plan, PlanNode } from "./compile.js";
 import { EVENTS_CHANNEL, nowIso, publish } from "./events.js";
 import { enqueueNodeJobs, queueNameOf, type NodeJobPayload } from "./jobs.js";
 import { loadPlan } from "./plan-cache.js";
-import { finishItem, haltRun, lockRun, publishNode, settleRun, type ItemOutcome, type RunRow } from "./scheduler.js";
+import { finishItem, finishOnlyItem, haltRun, lockRun, publishNode, settleRun, type ItemOutcome, type RunRow } from "./scheduler.js";
 import { trackingSecrets } from "./secrets.js";
 import { checkDailyCap } from "./spend-limits.js";
 import type { ProviderLimits } from "./limits.js";
@@ -286,6 +286,17 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
   }
   const cost = { costUsd: costs.reduce((s, c) => s + c.usd, 0), costBreakdown: costs };
 
+  // Hot path: an unmapped node that succeeded (see finishOnlyItem); anything else, or a run that
+  // was canceled meanwhile, takes the general path below.
+  if (failure === undefined && !isSuspension(result) && claim.node.mapDepth === 0 && p.item === "") {
+    const output = result as NodeOutputs;
+    const done = await sql.begin((tx) => finishOnlyItem(tx, p.runId, claim.plan, p.nodeId, { status: "succeeded", output }, cost, () => cacheWrite(tx, claim, output, cost)));
+    if (done) {
+      await pending;
+      return;
+    }
+  }
+
   await sql.begin(async (tx) => {
     const run = await lockRun(tx, p.runId);
     const key = { nodeId: p.nodeId, item: p.item };
@@ -305,13 +316,7 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
     if (failure === undefined) {
       // A secret the node read never lands in its stored output (or the cache, or what downstream nodes get).
       const output = secrets.redactDeep(result as NodeOutputs);
-      await Promise.all([
-        claim.cacheKey
-          ? tx`insert into cache_entries (key, node_type, output, cost_usd) values (${claim.cacheKey}, ${claim.node.type}, ${toJsonb(output)}::jsonb, ${cost.costUsd})
-               on conflict (key) do nothing`
-          : null,
-        finishItem(tx, run, claim.plan, key, { status: "succeeded", output }, cost),
-      ]);
+      await Promise.all([...cacheWrite(tx, claim, output, cost), finishItem(tx, run, claim.plan, key, { status: "succeeded", output }, cost)]);
       return;
     }
     const error = describeError(failure, secrets.redact);
@@ -332,6 +337,14 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
     }
   });
   await pending;
+}
+
+function cacheWrite(tx: Tx, claim: Claim, output: NodeOutputs, cost: { costUsd: number }): Promise<unknown>[] {
+  if (!claim.cacheKey) return [];
+  return [
+    tx`insert into cache_entries (key, node_type, output, cost_usd) values (${claim.cacheKey}, ${claim.node.type}, ${toJsonb(output)}::jsonb, ${cost.costUsd})
+       on conflict (key) do nothing`,
+  ];
 }
 
 async function requeue(

@@ -58,14 +58,32 @@ export async function startRun(tx: Tx, runId: string, plan: Plan): Promise<void>
 
 /** All upstream nodes are done: split the node into items and enqueue them (or skip it). */
 /** Returns true when items were queued (the run has work in flight). */
-export async function expandNode(tx: Tx, run: RunRow, plan: Plan, nodeId: string): Promise<boolean> {
+type Upstream = { nodeId: string; status: string; output: Record<string, unknown> | null };
+
+/**
+ * `known`: the caller already holds every upstream output and this node's config patch (a node
+ * whose only dependency just finished), so nothing needs reading back.
+ */
+export async function expandNode(
+  tx: Tx,
+  run: RunRow,
+  plan: Plan,
+  nodeId: string,
+  known?: { upstream: Upstream[]; patch: Record<string, unknown> | null },
+): Promise<boolean> {
   const node = plan.nodes[nodeId];
-  // The upstream outputs, and this node's own config patch (for the cache key), in one read.
-  const rows = await tx<{ nodeId: string; status: string; output: Record<string, unknown> | null; patch: Record<string, unknown> | null }[]>`
-    select node_id as "nodeId", status, case when node_id = ${nodeId} then null else output end as output, config_patch as patch
-    from run_nodes where run_id = ${run.id} and node_id in ${tx([...node.deps, nodeId])}`;
-  const upstream = rows.filter((r) => r.nodeId !== nodeId);
-  const patch = rows.find((r) => r.nodeId === nodeId)?.patch ?? null;
+  let upstream: Upstream[];
+  let patch: Record<string, unknown> | null;
+  if (known) {
+    ({ upstream, patch } = known);
+  } else {
+    // The upstream outputs, and this node's own config patch (for the cache key), in one read.
+    const rows = await tx<(Upstream & { patch: Record<string, unknown> | null })[]>`
+      select node_id as "nodeId", status, case when node_id = ${nodeId} then null else output end as output, config_patch as patch
+      from run_nodes where run_id = ${run.id} and node_id in ${tx([...node.deps, nodeId])}`;
+    upstream = rows.filter((r) => r.nodeId !== nodeId);
+    patch = rows.find((r) => r.nodeId === nodeId)?.patch ?? null;
+  }
   if (run.status === "canceled" || run.status === "failed") {
     await closeNode(tx, run, plan, nodeId, "canceled", []);
     return false;
@@ -93,9 +111,11 @@ export async function expandNode(tx: Tx, run: RunRow, plan: Plan, nodeId: string
     inputs: it.skipped ? null : it.inputs,
     cache_key: !it.skipped && node.cacheable ? cacheKeyOf(node.type, node.version, config, it.inputs) : null,
   }));
-  // Insert the items and publish each one's event in the same statement.
+  // Insert the items and publish each one's event in the same statement; the node's row and the
+  // jobs go in the same round trip (pipelined).
+  const inserts: Promise<unknown>[] = [];
   for (let i = 0; i < items_.length; i += 500) {
-    await tx`
+    inserts.push(tx`
       with ins as (
         insert into node_runs (run_id, node_id, item, status, inputs, cache_key, queued_at, finished_at)
         select ${run.id}, ${nodeId}, r.item, r.status, r.inputs, r.cache_key, now(), case when r.status = 'skipped' then now() end
@@ -104,11 +124,12 @@ export async function expandNode(tx: Tx, run: RunRow, plan: Plan, nodeId: string
       )
       select pg_notify(${EVENTS_CHANNEL}, json_build_object(
         'kind', 'node', 'runId', run_id, 'nodeId', node_id, 'item', item, 'status', status, 'progress', progress,
-        'attempts', attempts, 'costUsd', cost_usd, 'durationMs', duration_ms, 'at', now())::text) from ins`;
+        'attempts', attempts, 'costUsd', cost_usd, 'durationMs', duration_ms, 'at', now())::text) from ins`);
   }
   const skipped = items.filter((i) => i.skipped).length;
   const queued = items.filter((i) => !i.skipped);
   await Promise.all([
+    ...inserts,
     tx`update run_nodes set status = 'running', items_total = ${items.length}, items_done = ${skipped}
        where run_id = ${run.id} and node_id = ${nodeId}`,
     enqueueNodeJobs(
@@ -193,6 +214,69 @@ export async function finishItem(
 }
 
 /** Every item has ended: gather outputs, decide the node's status and release its dependents. */
+/**
+ * The hot path for an unmapped node whose single item succeeded: lock the run, record the item,
+ * close the node and count it off in its dependents, all pipelined in one round trip; then expand
+ * the dependents that became ready without reading back what we already hold.
+ *
+ * Every statement after the lock is guarded by "this transaction finished the item" (finished_at =
+ * now(), the transaction's timestamp), so a re-delivered job or a canceled run changes nothing and
+ * false is returned: the caller then takes the general path.
+ */
+export async function finishOnlyItem(
+  tx: Tx,
+  runId: string,
+  plan: Plan,
+  nodeId: string,
+  outcome: { status: "succeeded" | "cached"; output: Record<string, unknown> },
+  cost: ItemCost,
+  /** More statements for the same round trip, issued after the run lock (lock order). */
+  alongside: () => Promise<unknown>[] = () => [],
+): Promise<boolean> {
+  const node = plan.nodes[nodeId];
+  const gathered = gatherOutputs(node, [{ item: "", output: outcome.output, ok: true }]);
+  const mine = tx`exists (select 1 from node_runs where run_id = ${runId} and node_id = ${nodeId} and item = '' and status = ${outcome.status} and finished_at = now())`;
+  const [run, finished, , released] = await Promise.all([
+    lockRun(tx, runId),
+    tx<{ durationMs: number | null }[]>`
+      with u as (
+        update node_runs set
+          status = ${outcome.status},
+          output = ${toJsonb(outcome.output)}::jsonb,
+          cost_usd = cost_usd + ${cost.costUsd},
+          cost_breakdown = cost_breakdown || ${JSON.stringify(cost.costBreakdown)}::jsonb,
+          reserved_usd = 0, progress = 1, finished_at = now(),
+          duration_ms = (extract(epoch from now() - coalesce(started_at, queued_at, now())) * 1000)::bigint
+        where run_id = ${runId} and node_id = ${nodeId} and item = '' and status not in ${tx(TERMINAL)}
+          and (select status from runs where id = ${runId}) in ('running', 'waiting')
+        returning *
+      )
+      select duration_ms as "durationMs", pg_notify(${EVENTS_CHANNEL}, json_build_object(
+        'kind', 'node', 'runId', run_id, 'nodeId', node_id, 'item', item, 'status', status, 'progress', progress,
+        'attempts', attempts, 'costUsd', cost_usd, 'durationMs', duration_ms, 'at', now())::text) from u`,
+    tx`update run_nodes set items_done = items_done + 1, status = ${outcome.status}, output = ${toJsonb(gathered)}::jsonb
+       where run_id = ${runId} and node_id = ${nodeId} and ${mine}`,
+    node.dependents.length
+      ? tx<{ nodeId: string; pendingDeps: number; patch: Record<string, unknown> | null }[]>`
+          update run_nodes set pending_deps = pending_deps - 1
+          where run_id = ${runId} and node_id in ${tx(node.dependents)} and status = 'pending' and ${mine}
+          returning node_id as "nodeId", pending_deps as "pendingDeps", config_patch as patch`
+      : Promise.resolve([]),
+    cost.costUsd > 0 ? tx`update runs set cost_usd = cost_usd + ${cost.costUsd} where id = ${runId} and ${mine}` : null,
+    ...alongside(),
+  ]);
+  if (finished.length === 0) return false;
+  let queuedWork = false;
+  for (const r of released) {
+    if (r.pendingDeps !== 0) continue;
+    const deps = plan.nodes[r.nodeId].deps;
+    const known = deps.length === 1 && deps[0] === nodeId ? { upstream: [{ nodeId, status: outcome.status, output: gathered }], patch: r.patch } : undefined;
+    if (await expandNode(tx, run, plan, r.nodeId, known)) queuedWork = true;
+  }
+  if (!queuedWork) await settleRun(tx, runId);
+  return true;
+}
+
 type ItemState = { item: string; status: NodeRunStatus; output: Record<string, unknown> | null };
 
 export async function finalizeNode(tx: Tx, run: RunRow, plan: Plan, nodeId: string, only?: ItemState): Promise<void> {
