@@ -289,7 +289,7 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
   // Hot path: an unmapped node that succeeded (see finishOnlyItem); anything else, or a run that
   // was canceled meanwhile, takes the general path below.
   if (failure === undefined && !isSuspension(result) && claim.node.mapDepth === 0 && p.item === "") {
-    const output = result as NodeOutputs;
+    const output = secrets.redactDeep(result as NodeOutputs);
     const done = await sql.begin((tx) => finishOnlyItem(tx, p.runId, claim.plan, p.nodeId, { status: "succeeded", output }, cost, () => cacheWrite(tx, claim, output, cost)));
     if (done) {
       await pending;
