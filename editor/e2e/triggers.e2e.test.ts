@@ -153,7 +153,8 @@ it("shows the week and month calendar with scheduled and fired items, and opens 
 
   await page.getByTestId("view-month").click();
   await page.locator('[data-testid="calendar-grid"][data-mode="month"]').waitFor();
-  const days = await page.getByTestId("calendar-day").count();
+  // The month's days arrive with its data: wait for them rather than counting the first paint.
+  const days = await eventually(async () => page.getByTestId("calendar-day").count(), (n) => n === 35 || n === 42, 10_000, "a month of days");
   expect([35, 42]).toContain(days);
   expect(await page.getByTestId("cal-label").textContent()).toMatch(/^[A-Z][a-z]+ \d{4}$/);
   await screenshot(page, "calendar-month");
