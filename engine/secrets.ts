@@ -1,7 +1,13 @@
 import type { SecretReader } from "../nodes/types.js";
 
-/** Secrets from the environment (workspace secrets layer on top of this). */
-export const envSecrets: SecretReader = { get: (name) => process.env[name] || undefined };
+/**
+ * Server settings that are never a node's business, even through the environment: a graph whose
+ * config names a secret must not be able to read the database password or the secrets key.
+ */
+export const NEVER_FROM_ENV = /^(GENJED_|PG[A-Z]*$|DATABASE_URL$)/;
+
+/** Secrets from the environment (workspace secrets layer on top of this), server settings excluded. */
+export const envSecrets: SecretReader = { get: (name) => (NEVER_FROM_ENV.test(name) ? undefined : process.env[name] || undefined) };
 
 /**
  * Wraps a reader so every value handed out is remembered, and text can be scrubbed of them

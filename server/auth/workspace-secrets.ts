@@ -3,6 +3,7 @@
  * write-only through the API (names and last four characters come back, values never), and
  * handed to nodes through `ctx.secrets` for runs of that workspace.
  */
+import { NEVER_FROM_ENV } from "../../engine/secrets.js";
 import type { Database, Queryable } from "../../db/index.js";
 import { PermanentNodeError, type SecretReader } from "../../nodes/types.js";
 import { open, seal, secretAad, SecretDecryptError } from "./secret-box.js";
@@ -62,12 +63,6 @@ export async function readWorkspaceSecrets(q: Queryable, key: Buffer, workspaceI
   return out;
 }
 
-/**
- * Server settings that are never a node's business, even through the environment fallback: a
- * graph whose config names a secret (a webhook publisher's key name) must not be able to read the
- * database password or the secrets key.
- */
-const NEVER_FROM_ENV = /^(GENJED_|PG[A-Z]*$|DATABASE_URL$)/;
 
 export function workspaceSecretReader(secrets: Map<string, string | SecretDecryptError>, env: NodeJS.ProcessEnv = process.env): SecretReader {
   return {
