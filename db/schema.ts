@@ -187,3 +187,17 @@ export const workerHeartbeats = pgTable("worker_heartbeats", {
   pid: integer("pid").notNull(),
   lastSeen: timestamp("last_seen", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Which workspaces may read a stored blob: recorded when a node output naming it is stored, so
+ * /media answers 404 across workspaces like every other resource (content hashes are shared,
+ * access is not).
+ */
+export const mediaWorkspaces = pgTable(
+  "media_workspaces",
+  {
+    hash: text("hash").notNull(),
+    workspaceId: uuid("workspace_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.hash, t.workspaceId] })],
+);

@@ -42,6 +42,22 @@ export async function lockRun(tx: Tx, runId: string): Promise<RunRow & { budgetU
   return run;
 }
 
+/**
+ * Record that the run's workspace may read every blob an output names (media refs carry `hash`
+ * and `thumbnail`), so /media can answer per workspace.
+ */
+export function recordMedia(tx: Tx, runId: string, output: unknown): Promise<unknown> | null {
+  if (output === null || output === undefined || !JSON.stringify(output).includes('"hash"')) return null;
+  return tx`
+    insert into media_workspaces (hash, workspace_id)
+    select distinct h.v #>> '{}', r.workspace_id
+    from runs r,
+      lateral (select jsonb_path_query(${toJsonb(output)}::jsonb, 'strict $.**.hash') as v
+               union all select jsonb_path_query(${toJsonb(output)}::jsonb, 'strict $.**.thumbnail')) h
+    where r.id = ${runId} and r.workspace_id is not null and jsonb_typeof(h.v) = 'string' and (h.v #>> '{}') ~ '^[a-f0-9]{64}$'
+    on conflict do nothing`;
+}
+
 /** Create the run's node rows and start its root nodes. The run row must exist. */
 export async function startRun(tx: Tx, runId: string, plan: Plan): Promise<void> {
   const rows = plan.order.map((id) => ({ run_id: runId, node_id: id, pending_deps: plan.dependencyCounts[id], status: "pending" }));
@@ -203,6 +219,7 @@ export async function finishItem(
       where run_id = ${run.id} and node_id = ${key.nodeId}
       returning status, items_done as "itemsDone", items_total as "itemsTotal"`,
     cost.costUsd > 0 ? tx`update runs set cost_usd = cost_usd + ${cost.costUsd} where id = ${run.id}` : null,
+    recordMedia(tx, run.id, output),
   ]);
   // A node closed by cancel/halt has nothing left to release.
   if (node && !TERMINAL.includes(node.status) && node.itemsDone >= node.itemsTotal) {
@@ -263,6 +280,7 @@ export async function finishOnlyItem(
           returning node_id as "nodeId", pending_deps as "pendingDeps", config_patch as patch`
       : Promise.resolve([]),
     cost.costUsd > 0 ? tx`update runs set cost_usd = cost_usd + ${cost.costUsd} where id = ${runId} and ${mine}` : null,
+    recordMedia(tx, runId, outcome.output),
     ...alongside(),
   ]);
   if (finished.length === 0) return false;

@@ -156,6 +156,9 @@ describe("HTTP API", () => {
     await mkdir(path.join(mediaRoot, "aa"), { recursive: true });
     await writeFile(path.join(mediaRoot, "aa", hash), Buffer.from("0123456789"));
     await engine.db.sql`insert into media (hash, mime, size) values (${hash}, 'video/mp4', 10)`;
+    // Stored but named by no run of this workspace: not found.
+    expect((await app.request(`/media/${hash}`)).status).toBe(404);
+    await engine.db.sql`insert into media_workspaces (hash, workspace_id) select ${hash}, id from workspaces where is_default`;
     const full = await app.request(`/media/${hash}`);
     expect(full.headers.get("content-type")).toBe("video/mp4");
     expect(await full.text()).toBe("0123456789");

@@ -44,6 +44,8 @@ beforeAll(async () => {
   A.id = (await sql<{ id: string }[]>`select id from workspaces where is_default`)[0].id;
   B.id = await createTestWorkspace(sql, "Other studio");
   B.owner = asSession(app, await sessionFor(sql, await createMember(sql, "owner", { workspaceId: B.id })), { workspaceId: B.id });
+  // The blob belongs to workspace A (as if one of A's runs had produced it).
+  await sql`insert into media_workspaces (hash, workspace_id) values (${mediaHash}, ${A.id})`;
 
   const json = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   A.graph = (await (await A.as.owner.request("/api/graphs", json({ name: "A graph", document: doc }))).json()).id;
@@ -154,6 +156,7 @@ describe("across workspaces", () => {
       ["GET", `/api/workspaces/${A.id}/secrets`],
       ["PUT", `/api/workspaces/${A.id}/secrets/STOLEN`],
       ["GET", `/api/workspaces/${A.id}/limits`],
+      ["GET", `/media/${mediaHash}`],
     ];
     for (const [method, url] of ids) {
       const body = method === "PUT" || method === "POST" ? JSON.stringify(url.includes("secrets") ? { value: "x".repeat(20) } : url.includes("graphs") ? { name: "mine now" } : {}) : undefined;

@@ -4,6 +4,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { Hono } from "hono";
 import type { ServerDeps } from "../deps.js";
+import { authOf } from "../auth/middleware.js";
 import { notFound } from "../errors.js";
 
 /** Stored media by content hash, with Range support so video can seek. Immutable, so cached forever. */
@@ -12,7 +13,11 @@ export function mediaRoutes(deps: ServerDeps) {
   app.get("/:hash", async (c) => {
     const hash = c.req.param("hash");
     if (!/^[a-f0-9]{64}$/.test(hash)) throw notFound("media", hash);
-    const [row] = await deps.database.sql<{ mime: string }[]>`select mime from media where hash = ${hash}`;
+    // Readable only from a workspace whose runs produced or used it (404 elsewhere, like any resource).
+    const workspaceId = authOf(c).workspace.id;
+    const [row] = await deps.database.sql<{ mime: string }[]>`
+      select m.mime from media m
+      where m.hash = ${hash} and exists (select 1 from media_workspaces w where w.hash = m.hash and w.workspace_id = ${workspaceId})`;
     const file = path.join(deps.mediaRoot, hash.slice(0, 2), hash);
     const info = row ? await stat(file).catch(() => null) : null;
     if (!row || !info) throw notFound("media", hash);
@@ -20,7 +25,8 @@ export function mediaRoutes(deps: ServerDeps) {
     const headers: Record<string, string> = {
       "content-type": row.mime,
       "accept-ranges": "bytes",
-      "cache-control": "public, max-age=31536000, immutable",
+      // private: the same URL answers 404 to another workspace, so shared caches must not keep it.
+      "cache-control": "private, max-age=31536000, immutable",
       etag: `"${hash}"`,
     };
     if (c.req.header("if-none-match") === `"${hash}"`) return c.body(null, 304, headers);
