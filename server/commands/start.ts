@@ -34,10 +34,16 @@ export async function startCommand(o: { dev: boolean }): Promise<number> {
   let url = runtime.url!;
   if (o.dev) {
     const { createServer } = await import("vite");
-    const vite = await createServer({ configFile: path.join(PROJECT_ROOT, "editor/vite.config.ts"), server: { port: 5173 } });
+    // The port comes from editor/vite.config.ts (GENJED_EDITOR_PORT, default 5173); it proxies /api to us.
+    const vite = await createServer({ configFile: path.join(PROJECT_ROOT, "editor/vite.config.ts") });
     await vite.listen();
-    url = vite.resolvedUrls?.local[0] ?? "http://localhost:5173";
+    url = (vite.resolvedUrls?.local[0] ?? "http://localhost:5173").replace(/\/$/, "");
     stopVite = () => vite.close();
+    if (runtime.signInUrl) {
+      // The one-time link printed above points at the API port; in dev mode the editor is Vite's.
+      const link = new URL(runtime.signInUrl);
+      console.log(`In dev mode, open the sign-in link on the editor instead:\n  ${url}${link.pathname}${link.hash}`);
+    }
   }
   console.log(`\nGenjed Studio is running at ${url}`);
   console.log(`  data: ${config.home}${config.databaseUrl ? `  database: ${redactUrl(config.databaseUrl)}` : " (embedded PostgreSQL)"}`);
