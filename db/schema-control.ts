@@ -119,7 +119,7 @@ export const metricSamples = pgTable(
   (t) => [index("metric_samples_series").on(t.publicationId, t.metric, t.collectedAt), index("metric_samples_collected").on(t.collectedAt)],
 );
 
-/** Alerts fired by the rules in engine/alerts.ts; at most one open (firing) alert per rule. */
+/** Alerts fired by the rules in engine/alerts.ts; at most one open (firing) alert per rule and workspace. */
 export const alerts = pgTable(
   "alerts",
   {
@@ -133,9 +133,13 @@ export const alerts = pgTable(
     threshold: doublePrecision("threshold").notNull(),
     /** The run whose completion evaluated the rule. */
     runId: uuid("run_id").references(() => runs.id, { onDelete: "set null" }),
+    /** Rules are evaluated per workspace, over that workspace's runs only. */
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .default(sql`genjed_default_workspace()`),
     firedAt: at("fired_at").notNull().defaultNow(),
     resolvedAt: at("resolved_at"),
     updatedAt: at("updated_at").notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("alerts_open_rule").on(t.ruleId).where(sql`status = 'firing'`), index("alerts_fired").on(t.firedAt)],
+  (t) => [uniqueIndex("alerts_open_rule_workspace").on(t.ruleId, t.workspaceId).where(sql`status = 'firing'`), index("alerts_fired").on(t.firedAt)],
 );

@@ -1,8 +1,9 @@
 /**
  * Alert rules as data, their metrics as SQL over what the system already records (node runs,
  * the review queue, the publication ledger, the metric time series), and the evaluation that
- * opens, updates and resolves alerts. At most one alert per rule is open (a partial unique index),
- * so concurrent evaluations in several processes cannot fire a rule twice.
+ * opens, updates and resolves alerts, per workspace (over that workspace's runs). At most one alert
+ * per rule and workspace is open (a partial unique index), so concurrent evaluations in several
+ * processes cannot fire a rule twice.
  */
 import type { Sql } from "../db/index.js";
 
@@ -39,39 +40,46 @@ export interface MetricReading {
 export interface AlertContext {
   /** Node types that generate (their success rate is watched). */
   generationTypes: string[];
+  /** Metrics read over this workspace's runs only; alerts belong to it. */
+  workspaceId: string;
 }
 
 const hours = (h = 24) => `${h} hours`;
 
 export async function readMetric(sql: Sql, rule: AlertRule, ctx: AlertContext): Promise<MetricReading> {
   const since = sql`now() - ${hours(rule.windowHours)}::interval`;
+  const ws = ctx.workspaceId;
   switch (rule.metric) {
     case "generation_success_rate": {
       if (ctx.generationTypes.length === 0) return { value: null, samples: 0, detail: "no generation node types" };
       const [r] = await sql<{ ok: number; failed: number }[]>`
         select count(*) filter (where nr.status in ('succeeded', 'cached'))::int as ok, count(*) filter (where nr.status = 'failed')::int as failed
         from node_runs nr join runs r on r.id = nr.run_id
-        where nr.finished_at >= ${since} and nr.status in ('succeeded', 'cached', 'failed')
+        where r.workspace_id = ${ws} and nr.finished_at >= ${since} and nr.status in ('succeeded', 'cached', 'failed')
           and (r.plan->'nodes'->nr.node_id->>'type') in ${sql(ctx.generationTypes)}`;
       const n = r.ok + r.failed;
       return { value: n ? r.ok / n : null, samples: n, detail: `${r.ok} of ${n} generation step(s) in the last ${rule.windowHours ?? 24} h succeeded` };
     }
     case "review_queue_size": {
-      const [r] = await sql<{ n: number }[]>`select count(*)::int as n from node_runs where status = 'waiting' and waiting->>'kind' = 'review'`;
+      const [r] = await sql<{ n: number }[]>`
+        select count(*)::int as n from node_runs nr join runs r on r.id = nr.run_id
+        where r.workspace_id = ${ws} and nr.status = 'waiting' and nr.waiting->>'kind' = 'review'`;
       return { value: r.n, samples: r.n, detail: `${r.n} review(s) waiting` };
     }
     case "distribution_failure_rate": {
       const [r] = await sql<{ failed: number; total: number }[]>`
-        select count(*) filter (where status = 'failed')::int as failed, count(*)::int as total
-        from publications where status in ('published', 'failed') and updated_at >= ${since}`;
+        select count(*) filter (where p.status = 'failed')::int as failed, count(*)::int as total
+        from publications p join runs r on r.id = p.run_id
+        where r.workspace_id = ${ws} and p.status in ('published', 'failed') and p.updated_at >= ${since}`;
       return { value: r.total ? r.failed / r.total : null, samples: r.total, detail: `${r.failed} of ${r.total} publication(s) in the last ${rule.windowHours ?? 24} h failed` };
     }
     case "roas": {
       const [r] = await sql<{ revenue: number; spend: number; pubs: number }[]>`
         with latest as (
-          select distinct on (publication_id, metric) publication_id, metric, value from metric_samples
-          where metric in ('revenue', 'spend') and collected_at >= ${since}
-          order by publication_id, metric, collected_at desc, id desc)
+          select distinct on (ms.publication_id, ms.metric) ms.publication_id, ms.metric, ms.value
+          from metric_samples ms join publications p on p.id = ms.publication_id join runs r on r.id = p.run_id
+          where r.workspace_id = ${ws} and ms.metric in ('revenue', 'spend') and ms.collected_at >= ${since}
+          order by ms.publication_id, ms.metric, ms.collected_at desc, ms.id desc)
         select coalesce(sum(value) filter (where metric = 'revenue'), 0)::float8 as revenue,
                coalesce(sum(value) filter (where metric = 'spend'), 0)::float8 as spend,
                count(distinct publication_id) filter (where metric = 'spend' and value > 0)::int as pubs
@@ -118,14 +126,15 @@ export async function evaluateAlerts(sql: Sql, ctx: AlertContext & { runId?: str
     const m = await readMetric(sql, rule, ctx);
     if (firing(rule, m)) {
       const [row] = await sql<{ inserted: boolean }[]>`
-        insert into alerts (rule_id, status, severity, message, value, threshold, run_id)
-        values (${rule.id}, 'firing', ${rule.severity}, ${alertMessage(rule, m)}, ${m.value}, ${rule.threshold}, ${ctx.runId ?? null})
-        on conflict (rule_id) where status = 'firing'
+        insert into alerts (rule_id, workspace_id, status, severity, message, value, threshold, run_id)
+        values (${rule.id}, ${ctx.workspaceId}, 'firing', ${rule.severity}, ${alertMessage(rule, m)}, ${m.value}, ${rule.threshold}, ${ctx.runId ?? null})
+        on conflict (rule_id, workspace_id) where status = 'firing'
         do update set value = excluded.value, message = excluded.message, updated_at = now()
         returning (xmax = 0) as inserted`;
       if (row.inserted) fired.push(rule.id);
     } else if (m.value !== null && m.samples >= rule.minSamples) {
-      const rows = await sql`update alerts set status = 'resolved', resolved_at = now(), updated_at = now() where rule_id = ${rule.id} and status = 'firing' returning id`;
+      const rows = await sql`update alerts set status = 'resolved', resolved_at = now(), updated_at = now()
+        where rule_id = ${rule.id} and workspace_id = ${ctx.workspaceId} and status = 'firing' returning id`;
       if (rows.length) resolved.push(rule.id);
     }
   }
@@ -146,11 +155,11 @@ export interface AlertView {
   updatedAt: string;
 }
 
-export async function listAlerts(sql: Sql, o: { status?: "firing" | "resolved" | "all"; limit?: number } = {}): Promise<AlertView[]> {
+export async function listAlerts(sql: Sql, o: { workspaceId: string; status?: "firing" | "resolved" | "all"; limit?: number }): Promise<AlertView[]> {
   const status = o.status ?? "all";
   const rows = await sql<(Omit<AlertView, "firedAt" | "resolvedAt" | "updatedAt"> & { firedAt: Date; resolvedAt: Date | null; updatedAt: Date })[]>`
     select id, rule_id as "ruleId", status, severity, message, value, threshold, run_id as "runId", fired_at as "firedAt", resolved_at as "resolvedAt", updated_at as "updatedAt"
-    from alerts where (${status} = 'all' or status = ${status})
+    from alerts where workspace_id = ${o.workspaceId} and (${status} = 'all' or status = ${status})
     order by (status = 'firing') desc, fired_at desc limit ${Math.min(o.limit ?? 100, 500)}`;
   const iso = (d: Date | string) => new Date(d).toISOString();
   return rows.map((r) => ({ ...r, firedAt: iso(r.firedAt), resolvedAt: r.resolvedAt ? iso(r.resolvedAt) : null, updatedAt: iso(r.updatedAt) }));

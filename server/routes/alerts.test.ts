@@ -5,7 +5,7 @@ import { RunEventHub } from "../../engine/events.js";
 import { startTestEngine, type TestEngine } from "../../test/engine.js";
 import { graph } from "../../test/graphs.js";
 import { testRegistry } from "../../test/nodes.js";
-import { signedInOwner, type Requester } from "../../test/auth.js";
+import { asSession, createMember, createTestWorkspace, sessionFor, signedInOwner, type Requester } from "../../test/auth.js";
 import { createApp } from "../app.js";
 import { alertEvaluatorService, generationTypesOf } from "../services/alert-evaluator.js";
 import { alertFeature } from "./alerts.js";
@@ -14,6 +14,10 @@ let engine: TestEngine;
 let hub: RunEventHub;
 let app: Requester;
 let service: { stop(): Promise<void> };
+let other: Requester;
+let workspaceId: string;
+/** A run of the default workspace that fixture publications belong to. */
+let fixtureRunId: string;
 
 beforeAll(async () => {
   engine = await startTestEngine(testRegistry());
@@ -22,6 +26,10 @@ beforeAll(async () => {
   const deps = { database: engine.db, registry: engine.registry, hub, mediaRoot: path.join(engine.home, "media") };
   app = await signedInOwner(createApp(deps, [alertFeature]), engine.db.sql);
   service = await alertEvaluatorService({ debounceMs: 50, log: () => {} })(deps);
+  workspaceId = (await engine.db.sql<{ id: string }[]>`select id from workspaces where is_default`)[0].id;
+  const otherWs = await createTestWorkspace(engine.db.sql, "Other studio");
+  other = asSession(createApp(deps, [alertFeature]), await sessionFor(engine.db.sql, await createMember(engine.db.sql, "owner", { workspaceId: otherWs })), { workspaceId: otherWs });
+  fixtureRunId = (await engine.run(graph([{ id: "fixture", type: "test.const", config: { value: "fixture" } }]))).id;
 });
 afterAll(async () => {
   await service?.stop();
@@ -31,7 +39,7 @@ afterAll(async () => {
 
 const addPublications = async (status: "published" | "failed", n: number) => {
   for (let i = 0; i < n; i++) {
-    await engine.db.sql`insert into publications (idempotency_key, channel, status, request) values (${`fixture:${status}:${Math.random()}`}, 'tiktok', ${status}, '{}'::jsonb)`;
+    await engine.db.sql`insert into publications (idempotency_key, run_id, channel, status, request) values (${`fixture:${status}:${Math.random()}`}, ${fixtureRunId}, 'tiktok', ${status}, '{}'::jsonb)`;
   }
 };
 
@@ -102,12 +110,18 @@ describe("alerts", () => {
     const byRule = Object.fromEntries(alerts.map((a: { ruleId: string }) => [a.ruleId, a]));
     expect(byRule["generation-success-rate"]).toMatchObject({ value: 4 / 6, message: "Generation success rate is 66.7% (4 of 6 generation step(s) in the last 24 h succeeded), below 90.0%" });
     expect(byRule.roas).toMatchObject({ value: 1.5, severity: "warning", message: "ROAS is 1.50x ($30.00 revenue on $20.00 spend over 1 publication(s) in the last 7 day(s)), below 2.00x" });
+
+    // Another workspace sees none of it: its own (empty) readings and no alerts.
+    const elsewhere = await (await other.request("/api/alerts")).json();
+    expect(elsewhere.alerts).toEqual([]);
+    expect(elsewhere.rules.find((r: { id: string }) => r.id === "generation-success-rate")).toMatchObject({ state: "no data", samples: 0 });
+    expect(elsewhere.rules.find((r: { id: string }) => r.id === "distribution-failure-rate")).toMatchObject({ state: "no data", samples: 0 });
   });
 
   it("concurrent evaluations never open a rule's alert twice; bad queries are refused", async () => {
     await engine.db.sql`delete from alerts`;
     const rule = { ...ALERT_RULES.find((r) => r.id === "review-queue-size")!, id: "queue-test", op: ">" as const, threshold: -1 };
-    await Promise.all(Array.from({ length: 5 }, () => evaluateAlerts(engine.db.sql, { generationTypes: [] }, [rule])));
+    await Promise.all(Array.from({ length: 5 }, () => evaluateAlerts(engine.db.sql, { generationTypes: [], workspaceId }, [rule])));
     const rows = await engine.db.sql`select count(*)::int as n from alerts where rule_id = 'queue-test'`;
     expect(rows[0].n).toBe(1);
     const bad = await app.request("/api/alerts?status=loud");

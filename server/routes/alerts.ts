@@ -1,7 +1,8 @@
-/** GET /api/alerts: the alert rules with their current readings, and the alerts they fired. */
+/** GET /api/alerts: the alert rules with their current readings, and the alerts they fired, for the caller's workspace. */
 import { Hono } from "hono";
 import { listAlerts, ruleStates } from "../../engine/alerts.js";
 import type { ServerDeps } from "../deps.js";
+import { authOf } from "../auth/middleware.js";
 import { ApiError } from "../errors.js";
 import { generationTypesOf } from "../services/alert-evaluator.js";
 
@@ -11,7 +12,11 @@ export function alertRoutes(deps: ServerDeps) {
   app.get("/", async (c) => {
     const status = c.req.query("status") ?? "all";
     if (status !== "firing" && status !== "resolved" && status !== "all") throw new ApiError(400, "INVALID_QUERY", `status must be firing, resolved or all; got "${status}"`);
-    const [alerts, rules] = await Promise.all([listAlerts(sql, { status }), ruleStates(sql, { generationTypes: generationTypesOf(deps.registry) })]);
+    const workspaceId = authOf(c).workspace.id;
+    const [alerts, rules] = await Promise.all([
+      listAlerts(sql, { workspaceId, status }),
+      ruleStates(sql, { generationTypes: generationTypesOf(deps.registry), workspaceId }),
+    ]);
     return c.json({ alerts, rules });
   });
   return app;

@@ -14,16 +14,22 @@ export const generationTypesOf = (registry: NodeRegistry) => registry.all().filt
 export function alertEvaluatorService(o: { debounceMs?: number; intervalMs?: number; log?: (m: string) => void } = {}): Service {
   return async (deps) => {
     const log = o.log ?? ((m: string) => console.log(m));
-    const ctx: AlertContext = { generationTypes: generationTypesOf(deps.registry) };
+    const generationTypes = generationTypesOf(deps.registry);
     let timer: NodeJS.Timeout | null = null;
     let lastRun: string | null = null;
     let running: Promise<void> | null = null;
     const evaluate = () => {
       running = (running ?? Promise.resolve())
-        .then(() => evaluateAlerts(deps.database.sql, { ...ctx, runId: lastRun }))
-        .then(({ fired, resolved }) => {
-          for (const id of fired) log(`alert firing: ${id}`);
-          for (const id of resolved) log(`alert resolved: ${id}`);
+        .then(async () => {
+          // Every workspace is evaluated over its own runs; the run that woke us is credited in its own.
+          const workspaces = await deps.database.sql<{ id: string }[]>`select id from workspaces order by created_at`;
+          const [woke] = lastRun ? await deps.database.sql<{ ws: string }[]>`select workspace_id as ws from runs where id = ${lastRun}` : [];
+          for (const { id: workspaceId } of workspaces) {
+            const ctx: AlertContext = { generationTypes, workspaceId };
+            const { fired, resolved } = await evaluateAlerts(deps.database.sql, { ...ctx, runId: woke?.ws === workspaceId ? lastRun : null });
+            for (const id of fired) log(`alert firing: ${id} (workspace ${workspaceId})`);
+            for (const id of resolved) log(`alert resolved: ${id} (workspace ${workspaceId})`);
+          }
         })
         .catch((err) => log(`alerts: evaluation failed: ${(err as Error).message}`));
       return running;
