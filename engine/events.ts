@@ -9,6 +9,17 @@ export async function publish(q: Queryable, event: RunEvent): Promise<void> {
   await q`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(event)})`;
 }
 
+/**
+ * SQL that publishes a `node` event built from a node_runs row (or a CTE returning one), for use in
+ * the statement that changes it: `select ${notifyNodeRow(tx)} from updated`. The one place the
+ * database-side shape of a node event is written (it matches RunEventSchema's node variant).
+ */
+export function notifyNodeRow(q: Queryable) {
+  return q`pg_notify(${EVENTS_CHANNEL}, json_build_object(
+    'kind', 'node', 'runId', run_id, 'nodeId', node_id, 'item', item, 'status', status, 'progress', progress,
+    'attempts', attempts, 'costUsd', cost_usd, 'durationMs', duration_ms, 'at', now())::text)`;
+}
+
 export type RunEventListener = (event: RunEvent) => void;
 
 /**

@@ -20,7 +20,7 @@ import {
 import type { CostItem, RunError } from "../schemas/index.js";
 import type { AbortRegistry } from "./aborts.js";
 import type { Plan, PlanNode } from "./compile.js";
-import { EVENTS_CHANNEL, nowIso, publish } from "./events.js";
+import { notifyNodeRow, nowIso, publish } from "./events.js";
 import { enqueueNodeJobs, queueNameOf, type NodeJobPayload } from "./jobs.js";
 import { loadPlan } from "./plan-cache.js";
 import { finishItem, finishOnlyItem, haltRun, lockRun, publishNode, settleRun, type ItemOutcome, type RunRow } from "./scheduler.js";
@@ -182,9 +182,7 @@ async function markRunning(q: Queryable, p: NodeJobPayload, o: { reserve: number
         and (select status from runs where id = ${p.runId}) in ('running', 'waiting')
       returning *
     )
-    select attempts, pg_notify(${EVENTS_CHANNEL}, json_build_object(
-      'kind', 'node', 'runId', run_id, 'nodeId', node_id, 'item', item, 'status', status, 'progress', progress,
-      'attempts', attempts, 'costUsd', cost_usd, 'durationMs', duration_ms, 'at', now())::text)
+    select attempts, ${notifyNodeRow(q)}
     from claimed`;
   return r ? r.attempts : null;
 }

@@ -9,7 +9,7 @@ import type { Tx } from "../db/index.js";
 import { toJsonb } from "../db/index.js";
 import type { CostItem, NodeRunStatus, RunError, RunStatus } from "../schemas/index.js";
 import type { Plan } from "./compile.js";
-import { EVENTS_CHANNEL, publish, nowIso } from "./events.js";
+import { notifyNodeRow, publish, nowIso } from "./events.js";
 import { FanOutError, gatherOutputs, planItems } from "./fanout.js";
 import { cacheKeyOf } from "./hash.js";
 import { enqueueNodeJobs, queueNameOf, removeNodeJobs } from "./jobs.js";
@@ -138,9 +138,7 @@ export async function expandNode(
         from jsonb_to_recordset(${JSON.stringify(items_.slice(i, i + 500))}::jsonb) as r(item text, status text, inputs jsonb, cache_key text)
         returning *
       )
-      select pg_notify(${EVENTS_CHANNEL}, json_build_object(
-        'kind', 'node', 'runId', run_id, 'nodeId', node_id, 'item', item, 'status', status, 'progress', progress,
-        'attempts', attempts, 'costUsd', cost_usd, 'durationMs', duration_ms, 'at', now())::text) from ins`);
+      select ${notifyNodeRow(tx)} from ins`);
   }
   const skipped = items.filter((i) => i.skipped).length;
   const queued = items.filter((i) => !i.skipped);
@@ -180,6 +178,22 @@ async function closeNode(
   await releaseDependents(tx, run, plan, nodeId);
 }
 
+/** The SET list of a node_runs row whose item just ended: outcome, cost, timing, nothing reserved. */
+function itemEnded(tx: Tx, outcome: ItemOutcome, cost: ItemCost) {
+  const output = outcome.status === "succeeded" || outcome.status === "cached" ? outcome.output : null;
+  const error = "error" in outcome ? (outcome.error ?? null) : null;
+  return tx`
+    status = ${outcome.status},
+    output = ${toJsonb(output)}::jsonb,
+    error = ${toJsonb(error)}::jsonb,
+    cost_usd = cost_usd + ${cost.costUsd},
+    cost_breakdown = cost_breakdown || ${JSON.stringify(cost.costBreakdown)}::jsonb,
+    reserved_usd = 0,
+    progress = case when ${outcome.status} in ('succeeded', 'cached') then 1 else progress end,
+    finished_at = now(),
+    duration_ms = (extract(epoch from now() - coalesce(started_at, queued_at, now())) * 1000)::bigint`;
+}
+
 /**
  * Record how one item ended. Returns false when it had already ended (a re-delivered job):
  * at-least-once job delivery becomes exactly-once state changes.
@@ -193,25 +207,13 @@ export async function finishItem(
   cost: ItemCost = { costUsd: 0, costBreakdown: [] },
 ): Promise<boolean> {
   const output = outcome.status === "succeeded" || outcome.status === "cached" ? outcome.output : null;
-  const error = "error" in outcome ? (outcome.error ?? null) : null;
   const [row] = await tx<{ durationMs: number | null }[]>`
     with u as (
-      update node_runs set
-        status = ${outcome.status},
-        output = ${toJsonb(output)}::jsonb,
-        error = ${toJsonb(error)}::jsonb,
-        cost_usd = cost_usd + ${cost.costUsd},
-        cost_breakdown = cost_breakdown || ${JSON.stringify(cost.costBreakdown)}::jsonb,
-        reserved_usd = 0,
-        progress = case when ${outcome.status} in ('succeeded', 'cached') then 1 else progress end,
-        finished_at = now(),
-        duration_ms = (extract(epoch from now() - coalesce(started_at, queued_at, now())) * 1000)::bigint
+      update node_runs set ${itemEnded(tx, outcome, cost)}
       where run_id = ${run.id} and node_id = ${key.nodeId} and item = ${key.item} and status not in ${tx(TERMINAL)}
       returning *
     )
-    select duration_ms as "durationMs", pg_notify(${EVENTS_CHANNEL}, json_build_object(
-        'kind', 'node', 'runId', run_id, 'nodeId', node_id, 'item', item, 'status', status, 'progress', progress,
-        'attempts', attempts, 'costUsd', cost_usd, 'durationMs', duration_ms, 'at', now())::text) from u`;
+    select duration_ms as "durationMs", ${notifyNodeRow(tx)} from u`;
   if (!row) return false;
   const [[node]] = await Promise.all([
     tx<{ status: string; itemsDone: number; itemsTotal: number }[]>`
@@ -257,20 +259,12 @@ export async function finishOnlyItem(
     lockRun(tx, runId),
     tx<{ durationMs: number | null }[]>`
       with u as (
-        update node_runs set
-          status = ${outcome.status},
-          output = ${toJsonb(outcome.output)}::jsonb,
-          cost_usd = cost_usd + ${cost.costUsd},
-          cost_breakdown = cost_breakdown || ${JSON.stringify(cost.costBreakdown)}::jsonb,
-          reserved_usd = 0, progress = 1, finished_at = now(),
-          duration_ms = (extract(epoch from now() - coalesce(started_at, queued_at, now())) * 1000)::bigint
+        update node_runs set ${itemEnded(tx, outcome, cost)}
         where run_id = ${runId} and node_id = ${nodeId} and item = '' and status not in ${tx(TERMINAL)}
           and (select status from runs where id = ${runId}) in ('running', 'waiting')
         returning *
       )
-      select duration_ms as "durationMs", pg_notify(${EVENTS_CHANNEL}, json_build_object(
-        'kind', 'node', 'runId', run_id, 'nodeId', node_id, 'item', item, 'status', status, 'progress', progress,
-        'attempts', attempts, 'costUsd', cost_usd, 'durationMs', duration_ms, 'at', now())::text) from u`,
+      select duration_ms as "durationMs", ${notifyNodeRow(tx)} from u`,
     tx`update run_nodes set items_done = items_done + 1, status = ${outcome.status}, output = ${toJsonb(gathered)}::jsonb
        where run_id = ${runId} and node_id = ${nodeId} and ${mine}`,
     node.dependents.length
@@ -434,9 +428,7 @@ export async function publishNode(tx: Tx, runId: string, nodeId: string, item: s
     return;
   }
   await tx`
-    select pg_notify(${EVENTS_CHANNEL}, json_build_object(
-      'kind', 'node', 'runId', run_id, 'nodeId', node_id, 'item', item, 'status', status, 'progress', progress,
-      'attempts', attempts, 'costUsd', cost_usd, 'durationMs', duration_ms, 'at', now())::text)
+    select ${notifyNodeRow(tx)}
     from node_runs
     where run_id = ${runId} and node_id = ${nodeId} and (${item}::text is null or item = ${item}::text)`;
 }
