@@ -112,6 +112,10 @@ describe("a run named with a secret's value", () => {
     const snapshot = JSON.parse(/event: snapshot\ndata: (.*)\n/.exec(sse)![1]);
     expect(snapshot.name).toBe("release [redacted] [redacted]");
     expect(leaks(sse)).toEqual([]);
+    // Closing the scrubbed stream still reaches the route: its subscription ends (no leaked listener).
+    const listeners = (hub as unknown as { listeners: Set<unknown> }).listeners;
+    for (let i = 0; i < 100 && listeners.size > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(listeners.size).toBe(0);
   });
 
   it("is redacted in a view whose route never mentions secrets, a value split across stream chunks included", async () => {
