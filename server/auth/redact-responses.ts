@@ -22,13 +22,19 @@ export function redactResponses(deps: Pick<ServerDeps, "database" | "auth">): Mi
     const secrets = await workspaceSecretValues(deps, workspaceId);
     if (secrets.length === 0 || !c.res.body) return;
     const redact = <T>(v: T) => redactValues(v, secrets);
-    const body = json ? redactJsonText(await c.res.text(), redact) : c.res.body.pipeThrough(redactEventStream(redact));
+    // A value appears in JSON text as itself or, when it has quotes, backslashes or control characters, escaped.
+    const needles = [...new Set(secrets.flatMap((v) => [v, JSON.stringify(v).slice(1, -1)]))];
+    const body = json ? redactJsonText(await c.res.text(), redact, needles) : c.res.body.pipeThrough(redactEventStream(redact, needles));
     replaceBody(c, body);
   };
 }
 
-/** Parsed and walked, not searched as text: a value with a quote or backslash is escaped in JSON text. */
-function redactJsonText(text: string, redact: <T>(v: T) => T): string {
+/**
+ * Parsed and walked, not searched as text: a value with a quote or backslash is escaped in JSON
+ * text. Most bodies hold no secret at all: those are returned as they are, unparsed.
+ */
+function redactJsonText(text: string, redact: <T>(v: T) => T, needles: string[]): string {
+  if (!needles.some((n) => text.includes(n))) return text;
   try {
     return JSON.stringify(redact(JSON.parse(text)));
   } catch {
@@ -40,14 +46,14 @@ function redactJsonText(text: string, redact: <T>(v: T) => T): string {
  * Scrub an event stream event by event (an event ends at a blank line), so a value split across
  * two chunks is still caught; each `data:` line that holds JSON is parsed and walked like a body.
  */
-export function redactEventStream(redact: <T>(v: T) => T): TransformStream<Uint8Array, Uint8Array> {
+export function redactEventStream(redact: <T>(v: T) => T, needles: string[]): TransformStream<Uint8Array, Uint8Array> {
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   let pending = "";
   const event = (text: string) =>
     text
       .split("\n")
-      .map((line) => (line.startsWith("data: ") ? `data: ${redactJsonText(line.slice(6), redact)}` : redact(line)))
+      .map((line) => (line.startsWith("data: ") ? `data: ${redactJsonText(line.slice(6), redact, needles)}` : redact(line)))
       .join("\n");
   return new TransformStream({
     transform(chunk, controller) {

@@ -15,7 +15,7 @@ const MIN_REDACTED_LENGTH = 8;
 export function redactValues<T>(value: T, secrets: string[]): T {
   const needles = secrets.filter((s) => s.length >= MIN_REDACTED_LENGTH);
   if (needles.length === 0) return value;
-  const text = (s: string) => needles.reduce((out, n) => out.split(n).join(REDACTED), s);
+  const text = (s: string) => (needles.some((n) => s.includes(n)) ? needles.reduce((out, n) => out.split(n).join(REDACTED), s) : s);
   const walk = (v: unknown): unknown => {
     if (typeof v === "string") return text(v);
     if (Array.isArray(v)) return v.map(walk);
