@@ -175,7 +175,7 @@ export const auditLog = pgTable(
   (t) => [index("audit_log_workspace").on(t.workspaceId, t.id), index("audit_log_user").on(t.userId, t.id)],
 );
 
-/** Every sign-in attempt, for the per-account and per-address rate limits (and the audit of failures). */
+/** Every sign-in attempt, for the per-account, per-address and per-device rate limits (and the audit of failures). */
 export const signInAttempts = pgTable(
   "sign_in_attempts",
   {
@@ -183,9 +183,11 @@ export const signInAttempts = pgTable(
     /** Lower-cased address as typed (the account may not exist). */
     email: text("email").notNull(),
     ip: text("ip").notNull(),
+    /** The trusted-device id from a valid device cookie for this account (server/auth/device-cookie.ts); null for any other browser. */
+    device: text("device"),
     /** null while the password is being checked (counts as a failure, so parallel guesses are bounded). */
     succeeded: boolean("succeeded"),
     at: at("at").notNull().defaultNow(),
   },
-  (t) => [index("sign_in_attempts_email").on(t.email, t.at), index("sign_in_attempts_ip").on(t.ip, t.at)],
+  (t) => [index("sign_in_attempts_email").on(t.email, t.at), index("sign_in_attempts_ip").on(t.ip, t.at), index("sign_in_attempts_device").on(t.device, t.at)],
 );

@@ -201,3 +201,13 @@ export const mediaWorkspaces = pgTable(
   },
   (t) => [primaryKey({ columns: [t.hash, t.workspaceId] })],
 );
+
+/**
+ * Facts one process records for the others, by name: `public_url` is where the server is reachable
+ * (engine/public-url.ts), so a worker started elsewhere links to it instead of guessing.
+ */
+export const serverSettings = pgTable("server_settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});

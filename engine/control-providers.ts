@@ -6,9 +6,9 @@
 import type { Sql } from "../db/index.js";
 import type { ProviderFactory } from "../nodes/providers/index.js";
 import { createMetricsStore } from "./metrics-store.js";
-import { createPublicationLedger, publicUrlFromEnv } from "./publications.js";
+import { createPublicationLedger, publicUrlFromEnv, type LedgerOptions } from "./publications.js";
 
-export function controlProviders(sql: Sql, o: { publicUrl?: string } = {}): ProviderFactory {
+export function controlProviders(sql: Sql, o: { publicUrl?: LedgerOptions["publicUrl"] } = {}): ProviderFactory {
   const ledger = createPublicationLedger(sql, { publicUrl: o.publicUrl ?? publicUrlFromEnv() });
   const metrics = createMetricsStore(sql);
   return { publications: () => ledger, metrics: () => metrics };

@@ -5,14 +5,15 @@
 import type { Queryable, Sql } from "../db/index.js";
 import { toJsonb } from "../db/index.js";
 import type { PublicationError, PublicationIntent, PublicationLedger, PublicationRecord } from "../nodes/publishers/ledger.js";
+import { publicUrlSetting } from "./public-url.js";
 
 export interface LedgerOptions {
-  /** Where our server is reachable from outside (library links, webhook asset URLs). */
-  publicUrl: string;
+  /** Where our server is reachable from outside (library links, webhook asset URLs): a fixed URL, or the runtime's source (engine/public-url.ts). */
+  publicUrl: string | (() => Promise<string>);
 }
 
-/** GENJED_PUBLIC_URL, else the local server. */
-export const publicUrlFromEnv = (env: NodeJS.ProcessEnv = process.env) => (env.GENJED_PUBLIC_URL || `http://localhost:${env.PORT || 4280}`).replace(/\/+$/, "");
+/** For a process without a database-backed source (tests, tools): GENJED_PUBLIC_URL, else the local server. */
+export const publicUrlFromEnv = (env: NodeJS.ProcessEnv = process.env) => publicUrlSetting(env) ?? `http://localhost:${env.PORT || 4280}`;
 
 const COLUMNS = (q: Queryable) => q`
   id, idempotency_key as "idempotencyKey", channel, status, request, platform_state as "platformState", platform_id as "platformId", url,
@@ -37,6 +38,8 @@ async function auditPublication(sql: Sql, p: PublicationRecord, action: "publica
 }
 
 export function createPublicationLedger(sql: Sql, o: LedgerOptions): PublicationLedger {
+  const configured = o.publicUrl;
+  const publicUrl = typeof configured === "string" ? async () => configured.replace(/\/+$/, "") : configured;
   const one = async (rows: Row[], what: string) => {
     if (!rows[0]) throw new Error(`publication ${what} does not exist`);
     return toRecord(rows[0]);
@@ -89,7 +92,8 @@ export function createPublicationLedger(sql: Sql, o: LedgerOptions): Publication
         where id = ${id} and status in ('pending', 'scheduled', 'publishing') returning ${COLUMNS(sql)}`;
       return rows[0] ? toRecord(rows[0]) : one(await sql<Row[]>`select ${COLUMNS(sql)} from publications where id = ${id}`, id);
     },
-    libraryUrl: (id) => `${o.publicUrl}/library/items/${id}`,
+    publicUrl,
+    libraryUrl: async (id) => `${await publicUrl()}/library/items/${id}`,
   };
 }
 

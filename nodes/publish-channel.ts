@@ -105,7 +105,8 @@ export const publishChannel = defineNode({
     const scheduleAt = scheduleOf(inputs.schedule, config.schedule);
     const title = config.title || caption.split("\n")[0].slice(0, 100) || product?.name || "New video";
     const ledger = ctx.provider("publications");
-    const endpoints = endpointsFromEnv();
+    // Asset URLs use the public URL the server and workers share, not this process's environment.
+    const endpoints = { ...endpointsFromEnv(), publicUrl: await ledger.publicUrl() };
     const settings: Record<PublishChannel, Record<string, unknown>> = {
       instagram_reels: config.instagram,
       youtube_shorts: config.youtube,

@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { guard } from "./auth/middleware.js";
 import { CORE_POLICY, underPrefix, type AccessRule } from "./auth/policy.js";
 import { mountAuthRoutes } from "./auth/routes/index.js";
+import { redactResponses } from "./auth/redact-responses.js";
 import { authSettings } from "./auth/settings.js";
 import type { ServerDeps } from "./deps.js";
 import { errorResponse, handleError } from "./errors.js";
@@ -33,6 +34,8 @@ export function createApp(deps: ServerDeps, features: RouteModule[] = []): Hono 
   const rules = [...CORE_POLICY, ...mounted.flatMap((m) => (m.access ? underPrefix(mountPath(m), m.access) : []))];
   const check = guard(deps.database, settings, rules);
   app.use("/api/*", check);
+  // After the guard (it names the workspace): every API view leaves through the one secret scrubber.
+  app.use("/api/*", redactResponses(deps));
   app.use("/media/*", check);
   for (const m of mounted) if (m.atRoot && m.access) app.use(`${mountPath(m)}/*`, check);
 

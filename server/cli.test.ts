@@ -6,7 +6,10 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../test/db.js";
+import { defaultWorkspaceId } from "../test/auth.js";
+import { loadSecretKey } from "./auth/secret-key.js";
 import { consumeSignInLink } from "./auth/sign-in-links.js";
+import { putSecret } from "./auth/workspace-secrets.js";
 import { createUser } from "./auth/users.js";
 
 const run = promisify(execFile);
@@ -85,6 +88,20 @@ describe("genjed CLI", () => {
       "prompts[0]:succeeded",
     ]);
     expect(r.stderr).toMatch(/Run succeeded/);
+  });
+
+  it("run --json: a workspace secret's value in the run's name is redacted in what it prints", async () => {
+    // The key the CLI itself loads from GENJED_HOME (generated on first use).
+    const key = await loadSecretKey(home, {});
+    const secret = `sk_cli_${Date.now().toString(36)}_${Math.random().toString(36).slice(2)}`;
+    await putSecret(db.sql, key, { workspaceId: await defaultWorkspaceId(db.sql), name: "CLI_TOKEN", value: secret, userId: null });
+    const file = path.join(home, "secret-run.json");
+    await writeFile(file, JSON.stringify({ ...doc, name: `launch ${secret}` }));
+    const r = await genjedCli(["run", file, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).name).toBe("launch [redacted]");
+    expect(r.stdout + r.stderr).not.toContain(secret);
+    await db.sql`delete from workspace_secrets where name = 'CLI_TOKEN'`;
   });
 
   it("run: exits non-zero when the run fails, and refuses a bad --budget", async () => {

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { publicUrlSetting, PublicUrlError } from "../engine/public-url.js";
 
 /** Settings from the environment (see README "Environment"). */
 export interface Config {
@@ -7,6 +8,8 @@ export interface Config {
   home: string;
   databaseUrl?: string;
   concurrency: number;
+  /** GENJED_PUBLIC_URL: where the server is reachable from outside (null: the server's own address, see engine/public-url.ts). */
+  publicUrl?: string | null;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -20,10 +23,20 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     home: path.resolve(env.GENJED_HOME ?? ".genjed"),
     databaseUrl: env.DATABASE_URL || undefined,
     concurrency,
+    publicUrl: configuredPublicUrl(env),
   };
 }
 
 export class ConfigError extends Error {}
+
+function configuredPublicUrl(env: NodeJS.ProcessEnv): string | null {
+  try {
+    return publicUrlSetting(env);
+  } catch (e) {
+    if (e instanceof PublicUrlError) throw new ConfigError(e.message);
+    throw e;
+  }
+}
 
 /** A connection string safe to print: the password is masked. */
 export function redactUrl(url: string): string {

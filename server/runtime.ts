@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { connectDatabase, migrate, startEmbeddedPostgres, type Database, type EmbeddedDatabase } from "../db/index.js";
 import { RunEventHub } from "../engine/events.js";
+import { publicUrlSource, recordPublicUrl } from "../engine/public-url.js";
 import { createMediaStorage } from "../engine/storage.js";
 import { sealPlainWebhookSecrets } from "../engine/triggers/webhook-secret.js";
 import { startWorker, type WorkerHandle } from "../engine/worker.js";
@@ -95,7 +96,9 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
 
     let collab: CollabService | undefined;
     if (o.server !== false) collab = createCollabService({ sql: database.sql, log, authorize: collabAuthorizer(database, auth) });
-    const deps: ServerDeps = { database, registry, hub, mediaRoot, collab, editorDist: EDITOR_DIST, templatesDir: TEMPLATES_DIR, auth };
+    // One public URL for the server and every worker: GENJED_PUBLIC_URL, else what the server records below.
+    const publicUrl = publicUrlSource(database.sql, { configured: config.publicUrl ?? null, port: config.port });
+    const deps: ServerDeps = { database, registry, hub, mediaRoot, collab, editorDist: EDITOR_DIST, templatesDir: TEMPLATES_DIR, auth, publicUrl };
 
     if (o.worker !== false) {
       const worker: WorkerHandle = await startWorker({
@@ -103,7 +106,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
         registry,
         storage,
         // Generation providers, plus the publication ledger and metrics store the control nodes use.
-        providers: { ...defaultProviders, ...controlProviders(database.sql) },
+        providers: { ...defaultProviders, ...controlProviders(database.sql, { publicUrl }) },
         concurrency: config.concurrency,
         hub,
         secretsFor: secretsForRun(database, secretKey),
@@ -135,6 +138,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       const addr = server.address();
       const port = typeof addr === "object" && addr ? addr.port : config.port;
       listenUrl = `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`;
+      await recordPublicUrl(database.sql, config.publicUrl ?? listenUrl);
       if (owner?.signInPath) {
         signInUrl = `${listenUrl}${owner.signInPath}`;
         log(`\nSign in as the owner${owner.createdEmail ? ` (${owner.createdEmail})` : ""} with this one-time link, and choose a password:\n  ${listenUrl}${owner.signInPath}\n`);

@@ -90,6 +90,8 @@ export interface PublicationLedger {
   noteError(id: string, error: PublicationError): Promise<void>;
   /** Leave it to the scheduler: published at `at` by the publish scheduler service. */
   schedule(id: string, at: string): Promise<PublicationRecord>;
+  /** Where our server is reachable from outside, as the server and every worker agree (engine/public-url.ts). */
+  publicUrl(): Promise<string>;
   /** Public URL of a library item (the library page). */
-  libraryUrl(id: string): string;
+  libraryUrl(id: string): Promise<string>;
 }

@@ -10,6 +10,6 @@ export const libraryAdapter: PlatformAdapter = {
   schedulesNatively: true,
   async publish(a: AdapterContext) {
     const at = a.request.scheduleAt && Date.parse(a.request.scheduleAt) > Date.now() ? new Date(a.request.scheduleAt).toISOString() : undefined;
-    return { platformId: a.record.id, url: a.ledger.libraryUrl(a.record.id), ...(at ? { publishedAt: at } : {}) };
+    return { platformId: a.record.id, url: await a.ledger.libraryUrl(a.record.id), ...(at ? { publishedAt: at } : {}) };
   },
 };

@@ -22,6 +22,7 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): Platform
     youtubeApi: trim(env.YOUTUBE_API_URL || "https://www.googleapis.com/youtube/v3"),
     youtubeAnalytics: trim(env.YOUTUBE_ANALYTICS_URL || "https://youtubeanalytics.googleapis.com/v2"),
     tiktokApi: trim(env.TIKTOK_API_URL || "https://open.tiktokapis.com"),
+    // Only this process's view: publishing replaces it with the ledger's publicUrl(), which the server and workers share.
     publicUrl: trim(env.GENJED_PUBLIC_URL || `http://localhost:${env.PORT || 4280}`),
   };
 }

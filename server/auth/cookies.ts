@@ -5,13 +5,13 @@ import { SESSION_COOKIE } from "./middleware.js";
 import { isHttps } from "./request.js";
 import type { AuthSettings } from "./settings.js";
 
-const secure = (c: Context, s: AuthSettings) => (s.secureCookies === "auto" ? isHttps(c, s) : s.secureCookies);
+export const secureCookie = (c: Context, s: AuthSettings) => (s.secureCookies === "auto" ? isHttps(c, s) : s.secureCookies);
 
 export function setSessionCookie(c: Context, token: string, expiresAt: Date, settings: AuthSettings): void {
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: "Lax",
-    secure: secure(c, settings),
+    secure: secureCookie(c, settings),
     path: "/",
     expires: expiresAt,
     maxAge: Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000)),
@@ -19,5 +19,5 @@ export function setSessionCookie(c: Context, token: string, expiresAt: Date, set
 }
 
 export function clearSessionCookie(c: Context, settings: AuthSettings): void {
-  deleteCookie(c, SESSION_COOKIE, { path: "/", httpOnly: true, sameSite: "Lax", secure: secure(c, settings) });
+  deleteCookie(c, SESSION_COOKIE, { path: "/", httpOnly: true, sameSite: "Lax", secure: secureCookie(c, settings) });
 }

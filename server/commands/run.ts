@@ -5,6 +5,7 @@ import type { CompileError, RunEvent, RunView } from "../../schemas/index.js";
 import { readJsonFile } from "../cli.js";
 import { withInputs, type Overrides } from "./run-inputs.js";
 import { readConfig } from "../config.js";
+import { runRedactor } from "../auth/redact.js";
 import { startRuntime } from "../runtime.js";
 
 export function formatCompileError(e: CompileError): string {
@@ -87,7 +88,8 @@ export async function runCommand(file: string, o: { json: boolean; budgetUsd?: n
     const first = await getRun(sql, runId);
     if (!first || !["succeeded", "failed", "canceled", "waiting"].includes(first.status)) await done;
     if (timer) clearInterval(timer);
-    const run = (await getRun(sql, runId))!;
+    // What the CLI prints is a view like the API's: the workspace's secret values are scrubbed.
+    const run = (await runRedactor(runtime.deps, runId))((await getRun(sql, runId))!);
     if (tty) await drawProgress(sql, runId, true);
     report(run, say);
     if (o.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);

@@ -2,7 +2,6 @@ import { Hono, type Context } from "hono";
 import { createGraph, createVersion, deleteGraph, getGraph, getVersion, listGraphs, listVersions, updateGraph, type WorkspaceScope } from "../../engine/graphs.js";
 import { CreateGraphBodySchema, CreateVersionBodySchema, UpdateGraphBodySchema, type GraphDocument } from "../../schemas/index.js";
 import { authOf } from "../auth/middleware.js";
-import { redactWorkspaceSecrets } from "../auth/redact.js";
 import type { ServerDeps } from "../deps.js";
 import { notFound, readJson, uuidParam } from "../errors.js";
 
@@ -29,7 +28,7 @@ export function graphRoutes(deps: ServerDeps) {
   app.post("/", async (c) => {
     const body = await readJson(c, CreateGraphBodySchema);
     const workspaceId = authOf(c).workspace.id;
-    return c.json(await redactWorkspaceSecrets(deps, workspaceId, await createGraph(database, { ...body, workspaceId })), 201);
+    return c.json(await createGraph(database, { ...body, workspaceId }), 201);
   });
 
   app.get("/:id", async (c) => {
@@ -37,8 +36,9 @@ export function graphRoutes(deps: ServerDeps) {
     const g = await getGraph(database, id, scope(c));
     if (!g) throw notFound("graph", id);
     const document = (await currentDocument(deps, id)) ?? g.document;
-    // What is read here is what gets exported: a workspace secret pasted into a config never leaves in it.
-    return c.json(await redactWorkspaceSecrets(deps, authOf(c).workspace.id, { ...g, name: document.name, document }));
+    // What is read here is what gets exported: a workspace secret pasted into a config never leaves in it
+    // (every API response is scrubbed on its way out, server/auth/redact-responses.ts).
+    return c.json({ ...g, name: document.name, document });
   });
 
   app.put("/:id", async (c) => {
@@ -50,7 +50,7 @@ export function graphRoutes(deps: ServerDeps) {
     // Live editors see a REST write at once; the stored row is updated too, so reads agree immediately.
     if (deps.collab) await deps.collab.replaceDocument(id, document);
     const g = await updateGraph(database, id, { name: document.name, document }, scope(c));
-    return c.json(await redactWorkspaceSecrets(deps, authOf(c).workspace.id, g));
+    return c.json(g);
   });
 
   app.delete("/:id", async (c) => {
@@ -70,7 +70,7 @@ export function graphRoutes(deps: ServerDeps) {
     const body = await readJson(c, CreateVersionBodySchema);
     const document = await currentDocument(deps, id, scope(c));
     if (!document) throw notFound("graph", id);
-    return c.json(await redactWorkspaceSecrets(deps, authOf(c).workspace.id, await createVersion(database, id, document, body.label)), 201);
+    return c.json(await createVersion(database, id, document, body.label), 201);
   });
 
   app.get("/:id/versions/:versionId", async (c) => {
@@ -79,7 +79,7 @@ export function graphRoutes(deps: ServerDeps) {
     if (!(await getGraph(database, id, scope(c)))) throw notFound("graph", id);
     const v = await getVersion(database, id, versionId);
     if (!v) throw notFound("version", versionId);
-    return c.json(await redactWorkspaceSecrets(deps, authOf(c).workspace.id, v));
+    return c.json(v);
   });
 
   return app;

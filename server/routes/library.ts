@@ -15,13 +15,14 @@ import { Readable } from "node:stream";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { getLibraryItem, listLibraryItems, recordLibraryEvent, visitorId, type LibraryItem } from "../../engine/library.js";
+import { publicUrlSetting } from "../../engine/public-url.js";
 import type { ServerDeps } from "../deps.js";
 import { notFound } from "../errors.js";
 import { itemPage, jsonFeed, libraryPage, rssFeed, type LibraryLinks } from "../library/render.js";
 
+/** The configured public URL (the same setting workers link with, engine/public-url.ts), else the origin the visitor used. */
 function linksFor(c: Context): LibraryLinks {
-  const configured = process.env.GENJED_PUBLIC_URL;
-  return { base: (configured || new URL(c.req.url).origin).replace(/\/+$/, "") };
+  return { base: (publicUrlSetting(process.env) ?? new URL(c.req.url).origin).replace(/\/+$/, "") };
 }
 
 function visitorOf(c: Context): string {

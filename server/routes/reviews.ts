@@ -7,7 +7,6 @@ import { DECISIONS } from "../../nodes/review/payload.js";
 import { writeAudit } from "../auth/audit.js";
 import { authOf } from "../auth/middleware.js";
 import { clientIp } from "../auth/request.js";
-import { workspaceRedactor } from "../auth/redact.js";
 import type { ServerDeps } from "../deps.js";
 import { ApiError, notFound, readJson } from "../errors.js";
 
@@ -43,8 +42,7 @@ export function reviewRoutes(deps: ServerDeps) {
     const limit = Number(c.req.query("limit") ?? 100);
     if (!Number.isInteger(limit) || limit < 1) throw new ApiError(400, "INVALID_QUERY", "limit must be a positive integer");
     const workspaceId = authOf(c).workspace.id;
-    const redact = await workspaceRedactor(deps, workspaceId);
-    return c.json(redact(await listReviews(sql, { status, runId, limit, workspaceId })));
+    return c.json(await listReviews(sql, { status, runId, limit, workspaceId }));
   });
 
   app.get("/:id", async (c) => {
@@ -52,7 +50,7 @@ export function reviewRoutes(deps: ServerDeps) {
     const workspaceId = authOf(c).workspace.id;
     const review = await getReview(sql, id, { workspaceId });
     if (!review) throw notFound("review", id);
-    return c.json((await workspaceRedactor(deps, workspaceId))(review));
+    return c.json(review);
   });
 
   app.post("/:id/decision", async (c) => {
@@ -69,7 +67,7 @@ export function reviewRoutes(deps: ServerDeps) {
         details: { decision: body.decision, itemIds: body.itemIds ?? null, notes: body.notes ?? null },
         ip: clientIp(c, deps.auth ?? { trustProxy: false }),
       });
-      return c.json((await workspaceRedactor(deps, auth.workspace.id))(result));
+      return c.json(result);
     } catch (err) {
       throw asApiError(err);
     }

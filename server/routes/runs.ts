@@ -6,7 +6,6 @@ import { cancelRun, getRun, getRunLogs, listRuns, retryNode, startRunFromDocumen
 import { StartRunBodySchema, type GraphDocument, type RunEvent } from "../../schemas/index.js";
 import { writeAudit } from "../auth/audit.js";
 import { authOf } from "../auth/middleware.js";
-import { workspaceRedactor } from "../auth/redact.js";
 import { clientIp } from "../auth/request.js";
 import type { ServerDeps } from "../deps.js";
 import { ApiError, notFound, readJson, uuidParam } from "../errors.js";
@@ -80,15 +79,14 @@ export function runRoutes(deps: ServerDeps) {
     const id = uuidParam(c, "id", "run");
     const run = await runIn(c, id);
     if (!run) throw notFound("run", id);
-    return c.json((await workspaceRedactor(deps, authOf(c).workspace.id))(run));
+    return c.json(run);
   });
 
   app.get("/:id/logs", async (c) => {
     const id = uuidParam(c, "id", "run");
     if (!(await runIn(c, id))) throw notFound("run", id);
     const logs = await getRunLogs(sql, id, { nodeId: c.req.query("nodeId"), afterId: Number(c.req.query("after") ?? 0) || 0 });
-    const redact = await workspaceRedactor(deps, authOf(c).workspace.id);
-    return c.json(redact(logs.map((l) => ({ ...l, at: new Date(l.at).toISOString() }))));
+    return c.json(logs.map((l) => ({ ...l, at: new Date(l.at).toISOString() })));
   });
 
   /** Server-Sent Events: a `snapshot` of the run first, then every change as it is committed. */
@@ -96,7 +94,6 @@ export function runRoutes(deps: ServerDeps) {
     const id = uuidParam(c, "id", "run");
     const first = await runIn(c, id);
     if (!first) throw notFound("run", id);
-    const redact = await workspaceRedactor(deps, authOf(c).workspace.id);
     return streamSSE(c, async (stream) => {
       const queue: RunEvent[] = [];
       let wake: (() => void) | null = null;
@@ -112,11 +109,11 @@ export function runRoutes(deps: ServerDeps) {
       try {
         // Subscribed before the snapshot is read: nothing committed in between is missed.
         const snapshot = await getRun(sql, id);
-        await stream.writeSSE({ event: "snapshot", data: JSON.stringify(redact(snapshot)) });
+        await stream.writeSSE({ event: "snapshot", data: JSON.stringify(snapshot) });
         while (!stream.aborted) {
           while (queue.length) {
             const e = queue.shift()!;
-            await stream.writeSSE({ event: e.kind, data: JSON.stringify(redact(e)) });
+            await stream.writeSSE({ event: e.kind, data: JSON.stringify(e) });
           }
           await new Promise<void>((resolve) => {
             wake = resolve;

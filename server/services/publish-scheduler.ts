@@ -28,7 +28,7 @@ export function publishSchedulerService(o: PublishSchedulerOptions = {}): Servic
   return async (deps) => {
     const { sql } = deps.database;
     const log = o.log ?? ((m: string) => console.log(m));
-    const ledger = createPublicationLedger(sql, { publicUrl: publicUrlFromEnv() });
+    const ledger = createPublicationLedger(sql, { publicUrl: deps.publicUrl ?? publicUrlFromEnv() });
     const abort = new AbortController();
     const key = deps.auth?.secretKey;
     const workspaceSecrets = key ? secretsForRun(deps.database, key) : null;
@@ -43,7 +43,7 @@ export function publishSchedulerService(o: PublishSchedulerOptions = {}): Servic
           const done = await publishRecord(record, {
             ledger,
             secrets: await secretsFor(owner?.runId ?? null),
-            endpoints: endpointsFromEnv(),
+            endpoints: { ...endpointsFromEnv(), publicUrl: await ledger.publicUrl() },
             mediaPath: (hash) => path.join(deps.mediaRoot, hash.slice(0, 2), hash),
             log: (m) => log(`publish scheduler: ${m}`),
             signal: abort.signal,

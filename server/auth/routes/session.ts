@@ -10,6 +10,7 @@ import type { ServerDeps } from "../../deps.js";
 import { ApiError, errorResponse, readJson } from "../../errors.js";
 import { writeAudit } from "../audit.js";
 import { clearSessionCookie, setSessionCookie } from "../cookies.js";
+import { setDeviceCookie, trustedDevice } from "../device-cookie.js";
 import { identityOf, resolveWorkspace, WORKSPACE_HEADER, WORKSPACE_QUERY, type Identity } from "../middleware.js";
 import { burnPasswordCheck, hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyPassword } from "../passwords.js";
 import { beginSignInAttempt, endSignInAttempt } from "../rate-limit.js";
@@ -57,14 +58,16 @@ export function sessionRoutes(deps: ServerDeps, settings: AuthSettings) {
   app.post("/login", async (c) => {
     const body = await readJson(c, LoginBody);
     const ip = clientIp(c, settings);
-    const attempt = await beginSignInAttempt(sql, body.email, ip, settings.signInLimits);
+    const user = await findUserByEmail(sql, body.email);
+    // A browser that signed in to this account before is limited on its own, not by others' failures.
+    const device = user ? trustedDevice(c, settings, user.id) : null;
+    const attempt = await beginSignInAttempt(sql, body.email, { ip, device }, settings.signInLimits);
     if (!attempt.allowed) {
       c.header("Retry-After", String(attempt.retryAfterSec));
       return errorResponse(c, 429, "TOO_MANY_ATTEMPTS", `too many failed sign-ins for this ${attempt.scope}; try again in ${attempt.retryAfterSec} s`, {
         retryAfterSec: attempt.retryAfterSec,
       });
     }
-    const user = await findUserByEmail(sql, body.email);
     // Same work whether or not the account exists or has a password yet: timing tells nothing.
     const ok = user?.passwordHash ? await verifyPassword(body.password, user.passwordHash) : await burnPasswordCheck(body.password);
     await endSignInAttempt(sql, attempt.attemptId, ok);
@@ -74,6 +77,7 @@ export function sessionRoutes(deps: ServerDeps, settings: AuthSettings) {
     }
     const me: User = { id: user.id, email: user.email, name: user.name };
     const identity = await startSession(c, me);
+    setDeviceCookie(c, settings, me.id, device);
     await writeAudit(sql, { user: me, action: "auth.login", ip });
     return c.json(await signedInView(c, sql, identity));
   });
@@ -95,6 +99,7 @@ export function sessionRoutes(deps: ServerDeps, settings: AuthSettings) {
     if (!userId) throw new ApiError(400, "INVALID_LINK", "this sign-in link is not valid: it was already used, has expired, or was replaced by a newer one");
     const user = (await getUser(sql, userId))!;
     const identity = await startSession(c, user);
+    setDeviceCookie(c, settings, user.id, trustedDevice(c, settings, user.id));
     await writeAudit(sql, { user, action: "auth.first_run", ip: clientIp(c, settings) });
     return c.json(await signedInView(c, sql, identity));
   });
@@ -114,7 +119,7 @@ export function sessionRoutes(deps: ServerDeps, settings: AuthSettings) {
     const body = await readJson(c, PasswordBody);
     const ip = clientIp(c, settings);
     // Checking the current password is a sign-in attempt like any other (a stolen session must not guess it freely).
-    const attempt = await beginSignInAttempt(sql, identity.user.email, ip, settings.signInLimits);
+    const attempt = await beginSignInAttempt(sql, identity.user.email, { ip, device: trustedDevice(c, settings, identity.user.id) }, settings.signInLimits);
     if (!attempt.allowed) {
       c.header("Retry-After", String(attempt.retryAfterSec));
       return errorResponse(c, 429, "TOO_MANY_ATTEMPTS", `too many failed attempts; try again in ${attempt.retryAfterSec} s`, { retryAfterSec: attempt.retryAfterSec });
