@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunEventHub } from "../../engine/events.js";
 import { asSession, createMember, createTestWorkspace, sessionFor, withHeaders, type Requester } from "../../test/auth.js";
@@ -200,6 +202,37 @@ describe("POST /api/uploads", () => {
     expect(sent).toBeLessThan(bytes.length);
     expect(await countUploads()).toBe(before);
     expect(await tempLeft()).toEqual([]);
+  });
+
+  it("over a real socket, a body streaming past the limit gets the 413 answer, not a reset", async () => {
+    const s = await sessionFor(engine.db.sql, await createMember(engine.db.sql, "editor"));
+    const server = serve({ fetch: createApp(deps, [uploadFeatureWith(settings)]).fetch, port: 0, hostname: "127.0.0.1" });
+    await new Promise((r) => server.once("listening", r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const big = makePng(900, 900, 5, true);
+      const req = new Request("http://x/", { method: "POST", body: form([{ name: "big.png", bytes: big }]) });
+      const bytes = new Uint8Array(await req.arrayBuffer());
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(ctl) {
+          if (sent >= bytes.length) return ctl.close();
+          ctl.enqueue(bytes.subarray(sent, sent + 65536));
+          sent += 65536;
+        },
+      });
+      const res = await fetch(`http://127.0.0.1:${port}/api/uploads`, {
+        method: "POST",
+        body,
+        duplex: "half",
+        headers: { "content-type": req.headers.get("content-type")!, cookie: s.cookie, "x-csrf-token": s.csrf },
+      } as RequestInit);
+      expect(res.status).toBe(413);
+      expect((await res.json()).error.code).toBe("TOO_LARGE");
+      expect(await tempLeft()).toEqual([]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it("lets editors and owners upload; viewers and reviewers get 403; a cookie without the CSRF header gets 403", async () => {
