@@ -157,6 +157,21 @@ describe("POST /api/uploads", () => {
     expect(await tempLeft()).toEqual([]);
   });
 
+  it("answers 422 naming the file when the bytes start like a PNG but cannot be read as one, and records nothing", async () => {
+    const before = await countUploads();
+    const broken = Buffer.concat([makePng(32, 32, 9).subarray(0, 40), randomBytes(200)]);
+    const good = makePng(6, 6, 71);
+    const res = await upload(owner, [
+      { name: "good.png", bytes: good },
+      { name: "broken.png", bytes: broken },
+    ]);
+    expect(res.status).toBe(422);
+    expect((await res.json()).error.message).toContain('"broken.png"');
+    expect(await countUploads()).toBe(before);
+    // Neither file is recorded: the good one came in the same request.
+    expect((await engine.db.sql`select 1 from media_workspaces where hash = any(${[sha256(broken), sha256(good)]}::text[])`).length).toBe(0);
+  });
+
   it("answers 413 naming the limit from Content-Length alone, before reading the body, leaving no temp file and no row", async () => {
     const before = await countUploads();
     // A small valid body that declares itself too big: only the header can have refused it.

@@ -12,6 +12,7 @@ import os from "node:os";
 import { rm } from "node:fs/promises";
 import type { Context } from "hono";
 import { Hono } from "hono";
+import type { Queryable } from "../../db/index.js";
 import type { MediaRef } from "../../schemas/index.js";
 import { UploadHashParamSchema, UploadListQuerySchema, type UploadView } from "../../schemas/uploads.js";
 import { createMediaStorage } from "../../engine/storage.js";
@@ -52,9 +53,9 @@ export function uploadRoutes(deps: ServerDeps, settings: UploadSettings): Hono {
   const app = new Hono();
   const { sql } = deps.database;
   const storage = createMediaStorage({ root: deps.mediaRoot, sql });
-  const audit = (c: Context, action: string, u: UploadView) => {
+  const audit = (q: Queryable, c: Context, action: string, u: UploadView) => {
     const a = authOf(c);
-    return writeAudit(sql, {
+    return writeAudit(q, {
       workspaceId: a.workspace.id,
       user: a.user,
       action,
@@ -70,15 +71,22 @@ export function uploadRoutes(deps: ServerDeps, settings: UploadSettings): Hono {
     try {
       if (files.length === 0) throw new ApiError(400, "INVALID_BODY", `no "${FILE_FIELD}" part: send the file as the multipart/form-data field "${FILE_FIELD}"`, { field: FILE_FIELD });
       // Every file is checked before any is stored: a refused file leaves nothing behind.
-      const typed = await Promise.all(files.map(async (f) => ({ file: f, mime: await mimeOf(f) })));
-      const out: UploadView[] = [];
-      for (const { file, mime } of typed) {
-        const media = await store(file, mime);
-        await sql.begin((tx) => recordUpload(tx, { workspaceId: a.workspace.id, userId: a.user.id, name: file.name, media }));
-        const view = (await getUpload(sql, a.workspace.id, media.hash))!;
-        await audit(c, "upload.create", view);
-        out.push(view);
-      }
+      // One at a time: a text catalogue is read whole for its shape check.
+      const typed: { file: ReceivedFile; mime: string }[] = [];
+      for (const f of files) typed.push({ file: f, mime: await mimeOf(f) });
+      const stored: { file: ReceivedFile; media: MediaRef }[] = [];
+      for (const { file, mime } of typed) stored.push({ file, media: await store(file, mime) });
+      // Recorded together: a request whose second file is unreadable records none of them.
+      const out = await sql.begin(async (tx) => {
+        const views: UploadView[] = [];
+        for (const { file, media } of stored) {
+          await recordUpload(tx, { workspaceId: a.workspace.id, userId: a.user.id, name: file.name, media });
+          const view = (await getUpload(tx, a.workspace.id, media.hash))!;
+          await audit(tx, c, "upload.create", view);
+          views.push(view);
+        }
+        return views;
+      });
       return c.json({ uploads: out }, 201);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -116,9 +124,12 @@ export function uploadRoutes(deps: ServerDeps, settings: UploadSettings): Hono {
 
   app.delete("/:hash", async (c) => {
     const hash = hashParam(c);
-    const removed = await sql.begin((tx) => deleteUpload(tx, authOf(c).workspace.id, hash));
+    const removed = await sql.begin(async (tx) => {
+      const r = await deleteUpload(tx, authOf(c).workspace.id, hash);
+      if (r) await audit(tx, c, "upload.delete", r);
+      return r;
+    });
     if (!removed) throw notFound("upload", hash);
-    await audit(c, "upload.delete", removed);
     return c.body(null, 204);
   });
   return app;
