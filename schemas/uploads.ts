@@ -18,7 +18,8 @@ export function parseUploadRef(value: unknown): string | null {
 
 export const UploadKindSchema = MediaRefSchema.shape.kind;
 
-export const UploadListQuerySchema = z.strictObject({
+/** Not strict: `?workspace=` (which workspace the request acts in) may ride along. */
+export const UploadListQuerySchema = z.object({
   kind: UploadKindSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),

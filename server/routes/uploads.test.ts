@@ -317,6 +317,8 @@ describe("GET and DELETE /api/uploads", () => {
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.message).toContain("kind");
     expect((await me.request("/api/uploads?limit=0")).status).toBe(400);
+    // The workspace may be named in the query, as <img> and EventSource do.
+    expect((await (await me.request(`/api/uploads?workspace=${ws}&kind=file`)).json()).uploads).toHaveLength(1);
     expect((await me.request("/api/uploads/not-a-hash")).status).toBe(404);
   });
 

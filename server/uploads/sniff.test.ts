@@ -87,6 +87,9 @@ describe("sniffText", () => {
     expect(t("a,b\n1,2,3,4\n")).toMatchObject({ ok: false, reason: expect.stringContaining("row 2 has 4 fields") });
     expect(t('a,"b\n1,2\n')).toMatchObject({ ok: false, reason: expect.stringContaining("not valid CSV") });
     expect(t("   \n ")).toMatchObject({ ok: false });
+    // An SVG or HTML page would otherwise read as a one-column CSV.
+    expect(t('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')).toMatchObject({ ok: false, reason: expect.stringContaining("markup") });
+    expect(t("<!doctype html><title>x</title>")).toMatchObject({ ok: false });
     expect(t("name\u0001\nx\n")).toMatchObject({ ok: false, reason: expect.stringContaining("control characters") });
     expect(sniffText(Buffer.from([0xc3, 0x28]))).toMatchObject({ ok: false, reason: expect.stringContaining("UTF-8") });
   });

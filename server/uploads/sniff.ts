@@ -58,6 +58,8 @@ export function sniffText(bytes: Uint8Array): Sniffed {
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text)) return { ok: false, reason: "it is not a known media format and holds control characters, so it is not CSV or JSON text" };
   const body = text.replace(/^\uFEFF/, "").trim();
   if (body === "") return { ok: false, reason: "it holds only whitespace" };
+  // HTML, SVG or XML would pass as a one-column CSV; a catalogue never starts with markup.
+  if (body.startsWith("<")) return { ok: false, reason: "it is markup (HTML, SVG or XML), not a CSV or JSON catalogue" };
   if (body.startsWith("{") || body.startsWith("[")) {
     try {
       JSON.parse(body);
