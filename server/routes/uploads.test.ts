@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
+import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { serve } from "@hono/node-server";
@@ -219,12 +220,17 @@ describe("POST /api/uploads", () => {
     expect(await tempLeft()).toEqual([]);
   });
 
-  it("over a real socket, a body streaming past the limit gets the 413 answer, not a reset", async () => {
+  it("over a real socket, a file uploads, and a body streaming past the limit gets the 413 answer, not a reset", async () => {
     const s = await sessionFor(engine.db.sql, await createMember(engine.db.sql, "editor"));
     const server = serve({ fetch: createApp(deps, [uploadFeatureWith(settings)]).fetch, port: 0, hostname: "127.0.0.1" });
     await new Promise((r) => server.once("listening", r));
     try {
       const { port } = server.address() as AddressInfo;
+      const auth = { cookie: s.cookie, "x-csrf-token": s.csrf };
+      const small = makePng(20, 20, 81);
+      const ok = await fetch(`http://127.0.0.1:${port}/api/uploads`, { method: "POST", body: form([{ name: "socket.png", bytes: small }]), headers: auth });
+      expect(ok.status).toBe(201);
+      expect((await ok.json()).uploads[0].media.hash).toBe(sha256(small));
       const big = makePng(900, 900, 5, true);
       const req = new Request("http://x/", { method: "POST", body: form([{ name: "big.png", bytes: big }]) });
       const bytes = new Uint8Array(await req.arrayBuffer());
@@ -240,11 +246,29 @@ describe("POST /api/uploads", () => {
         method: "POST",
         body,
         duplex: "half",
-        headers: { "content-type": req.headers.get("content-type")!, cookie: s.cookie, "x-csrf-token": s.csrf },
+        headers: { "content-type": req.headers.get("content-type")!, ...auth },
       } as RequestInit);
       expect(res.status).toBe(413);
       expect((await res.json()).error.code).toBe("TOO_LARGE");
       expect(await tempLeft()).toEqual([]);
+      // A declared 10 GB body is answered from its header, while the client is still sending.
+      const early = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const r = httpRequest(
+          { host: "127.0.0.1", port, method: "POST", path: "/api/uploads", headers: { "content-type": req.headers.get("content-type")!, "content-length": String(10 * 1024 ** 3), ...auth } },
+          (res) => {
+            let body = "";
+            res.on("data", (d) => (body += d));
+            res.on("end", () => {
+              resolve({ status: res.statusCode ?? 0, body });
+              r.destroy();
+            });
+          },
+        );
+        r.on("error", reject);
+        r.write(bytes.subarray(0, 65536));
+      });
+      expect(early.status).toBe(413);
+      expect(JSON.parse(early.body).error.code).toBe("TOO_LARGE");
     } finally {
       await new Promise((r) => server.close(r));
     }

@@ -10,6 +10,7 @@
  */
 import os from "node:os";
 import { rm } from "node:fs/promises";
+import { Readable } from "node:stream";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { Queryable } from "../../db/index.js";
@@ -43,6 +44,12 @@ export function uploadSettings(env: NodeJS.ProcessEnv = process.env): UploadSett
   return { maxBytes, maxFiles: 20, tempRoot: os.tmpdir() };
 }
 
+/** The Node request under @hono/node-server (its `env.incoming`), when its body has not been read through `c.req.raw`. */
+function nodeRequestOf(c: Context): Readable | undefined {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming;
+  return incoming instanceof Readable && !incoming.readableDidRead && incoming.readableFlowing === null ? incoming : undefined;
+}
+
 const hashParam = (c: Context): string => {
   const r = UploadHashParamSchema.safeParse({ hash: c.req.param("hash") });
   if (!r.success) throw notFound("upload", c.req.param("hash") ?? "");
@@ -67,7 +74,7 @@ export function uploadRoutes(deps: ServerDeps, settings: UploadSettings): Hono {
 
   app.post("/", async (c) => {
     const a = authOf(c);
-    const { dir, files } = await receiveFiles(c.req.raw, settings);
+    const { dir, files } = await receiveFiles(c.req.raw, settings, nodeRequestOf(c));
     try {
       if (files.length === 0) throw new ApiError(400, "INVALID_BODY", `no "${FILE_FIELD}" part: send the file as the multipart/form-data field "${FILE_FIELD}"`, { field: FILE_FIELD });
       // Every file is checked before any is stored: a refused file leaves nothing behind.

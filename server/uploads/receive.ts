@@ -34,32 +34,39 @@ export const FILE_FIELD = "file";
 export const tooLarge = (maxBytes: number) =>
   new ApiError(413, "TOO_LARGE", `the upload is larger than the limit of ${maxBytes} bytes (GENJED_UPLOAD_MAX_BYTES)`, { limit: maxBytes });
 
-/** The received files, in a temp folder the caller removes (`dir`) once it has stored them. */
-export async function receiveFiles(req: Request, o: ReceiveOptions): Promise<{ dir: string; files: ReceivedFile[] }> {
+/**
+ * The received files, in a temp folder the caller removes (`dir`) once it has stored them.
+ * `incoming`: the Node request under a real server, piped straight into the parser so the file
+ * writes pace the socket with no web-stream bridge queueing in between; without one, `req.body`.
+ */
+export async function receiveFiles(req: Request, o: ReceiveOptions, incoming?: Readable): Promise<{ dir: string; files: ReceivedFile[] }> {
   const type = req.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data\s*;/i.test(type)) {
     throw new ApiError(415, "NOT_MULTIPART", `uploads are sent as multipart/form-data with the file in a "${FILE_FIELD}" part; got content-type "${type.slice(0, 100)}"`);
   }
   const declared = Number(req.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > o.maxBytes + ENVELOPE_BYTES) {
-    await req.body?.cancel().catch(() => {});
+    if (!incoming) await req.body?.cancel().catch(() => {});
     throw tooLarge(o.maxBytes);
   }
-  if (!req.body) throw new ApiError(400, "INVALID_BODY", `the request has no body; send the file in a "${FILE_FIELD}" part`);
+  const source = incoming ?? (req.body ? Readable.fromWeb(req.body as import("node:stream/web").ReadableStream<Uint8Array>) : null);
+  if (!source) throw new ApiError(400, "INVALID_BODY", `the request has no body; send the file in a "${FILE_FIELD}" part`);
 
   await mkdir(o.tempRoot, { recursive: true });
   const dir = await mkdtemp(path.join(o.tempRoot, "genjed-upload-"));
   try {
-    return { dir, files: await parse(req.body, type, dir, o) };
+    // Stop reading on failure: the server's own request drops what is left after the answer (so the
+    // client still gets the 413); a stream made here from `req.body` is ours to cancel.
+    const stop = incoming ? () => source.pause() : () => source.destroy();
+    return { dir, files: await parse(source, stop, type, dir, o) };
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
 }
 
-function parse(body: ReadableStream<Uint8Array>, contentType: string, dir: string, o: ReceiveOptions): Promise<ReceivedFile[]> {
+function parse(source: Readable, stop: () => void, contentType: string, dir: string, o: ReceiveOptions): Promise<ReceivedFile[]> {
   return new Promise((resolve, reject) => {
-    const source = Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
     let parser: busboy.Busboy;
     try {
       parser = busboy({
@@ -81,8 +88,9 @@ function parse(body: ReadableStream<Uint8Array>, contentType: string, dir: strin
     const fail = (err: Error) => {
       if (failed) return;
       failed = err;
+      source.unpipe(counter);
       counter.unpipe(parser);
-      source.destroy();
+      stop();
       // Busboy ends a file stream only when more body arrives; end them here so the writers finish.
       for (const s of open) s.destroy();
       // Let the file writers stop and close before the caller removes the folder.
