@@ -18,7 +18,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { workspaces } from "./schema-auth.js";
+import { users, workspaces } from "./schema-auth.js";
 
 export const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 
@@ -211,3 +211,24 @@ export const serverSettings = pgTable("server_settings", {
   value: text("value").notNull(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Files a workspace uploaded (POST /api/uploads): the blob lives in media storage by hash; this row
+ * is the workspace's own record of it (the name it was uploaded under, who, when), so the same
+ * bytes uploaded by two workspaces stay two records and neither sees the other's file name.
+ */
+export const uploads = pgTable(
+  "uploads",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    hash: text("hash").notNull(),
+    name: text("name").notNull(),
+    mime: text("mime").notNull(),
+    size: bigint("size", { mode: "number" }).notNull(),
+    uploadedBy: uuid("uploaded_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.hash] }), index("uploads_workspace_time").on(t.workspaceId, t.createdAt)],
+);

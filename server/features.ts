@@ -10,9 +10,10 @@ import { graphTriggerRoutes, triggerRoutes, triggerService } from "./routes/trig
 import { alertFeature } from "./routes/alerts.js";
 import { libraryFeature } from "./routes/library.js";
 import { reviewFeature } from "./routes/reviews.js";
+import { uploadFeature } from "./routes/uploads.js";
 import { alertEvaluator } from "./services/alert-evaluator.js";
 import { publishScheduler } from "./services/publish-scheduler.js";
 import { reviewDeadlines } from "./services/review-deadlines.js";
 
-export const features: RouteModule[] = [graphTriggerRoutes, triggerRoutes, hookRoutes, calendarRoutes, reviewFeature, libraryFeature, alertFeature];
+export const features: RouteModule[] = [graphTriggerRoutes, triggerRoutes, hookRoutes, calendarRoutes, reviewFeature, libraryFeature, alertFeature, uploadFeature];
 export const services: Service[] = [triggerService, reviewDeadlines, publishScheduler, alertEvaluator];

@@ -23,7 +23,9 @@ export class ApiError extends Error {
 
 export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal, retried = false): Promise<T> {
   let res: Response;
-  const headers: Record<string, string> = body === undefined ? {} : { "content-type": "application/json" };
+  // FormData (uploads) goes as multipart: fetch writes its content-type with the boundary.
+  const form = typeof FormData !== "undefined" && body instanceof FormData;
+  const headers: Record<string, string> = body === undefined || form ? {} : { "content-type": "application/json" };
   // Cookie-authenticated writes prove they come from our page (server/auth/middleware.ts checkCsrf).
   const csrf = csrfToken();
   if (csrf && method !== "GET" && method !== "HEAD") headers["x-csrf-token"] = csrf;
@@ -31,7 +33,7 @@ export async function request<T>(method: string, path: string, body?: unknown, s
     res = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : form ? (body as FormData) : JSON.stringify(body),
       signal,
     });
   } catch (err) {

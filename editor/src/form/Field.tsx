@@ -5,6 +5,8 @@
 import type { ReactNode } from "react";
 import { humanize } from "../lib/format.js";
 import { enumValues, fieldKind, unwrapNullable, validateValue, type JsonSchema } from "../graph/schema.js";
+import { FileInput } from "../uploads/FileInput.js";
+import { fileFieldAccept } from "../uploads/fields.js";
 import { JsonInput, NumberInput } from "./inputs.js";
 import { ListField } from "./ListField.js";
 
@@ -34,7 +36,21 @@ export function Field(props: FieldProps) {
   const id = `f-${path.replace(/[^a-zA-Z0-9_-]/g, "-")}`;
 
   let input: ReactNode;
-  switch (kind) {
+  // File fields (catalogue, product images, logo): upload or pick, and still type a path or URL.
+  const fileAccept = kind === "text" || kind === "textarea" ? fileFieldAccept(schema, name) : null;
+  switch (fileAccept ? "file" : kind) {
+    case "file":
+      input = (
+        <FileInput
+          id={id}
+          accept={fileAccept!}
+          value={typeof value === "string" ? value : undefined}
+          placeholder={placeholder(schema)}
+          testId={`file-${path}`}
+          onChange={(v) => onChange(v === undefined && required ? "" : v)}
+        />
+      );
+      break;
     case "enum": {
       const values = enumValues(schema) ?? [];
       input = (

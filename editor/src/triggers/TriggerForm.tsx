@@ -6,6 +6,7 @@ import { ApiError, errorMessage } from "../api/client.js";
 import type { GraphVersion } from "../api/types.js";
 import { browserZone } from "../calendar/grid.js";
 import { triggersApi } from "./api.js";
+import { FileInput } from "../uploads/FileInput.js";
 import { CronFields } from "./CronFields.js";
 import { initialForm, triggerBody, type FormKind, type TriggerFormState } from "./form.js";
 
@@ -94,10 +95,10 @@ export function TriggerForm(props: { graphId: string; document: GraphDocument; v
 
         {form.kind === "condition" && (
           <>
-            <label className="wide">
-              Product feed (JSON or CSV; http(s) URL or file path)
-              <input className="input" value={form.feed} placeholder="https://shop.example.com/inventory.json" onChange={(e) => set({ feed: e.target.value })} data-testid="condition-feed" />
-            </label>
+            <div className="wide file-labelled">
+              <label htmlFor="condition-feed">Product feed (JSON or CSV: upload one, or an http(s) URL or examples/ path)</label>
+              <FileInput id="condition-feed" accept="catalogue" value={form.feed} placeholder="https://shop.example.com/inventory.json" onChange={(v) => set({ feed: v ?? "" })} testId="condition-feed" />
+            </div>
             <label>
               Check every (seconds)
               <input className="input" type="number" min={10} value={form.intervalSeconds} onChange={(e) => set({ intervalSeconds: e.target.value })} />
