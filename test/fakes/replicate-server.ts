@@ -87,6 +87,10 @@ export interface FakeReplicate {
   /** Answer the next requests matching method + path with these HTTP errors (e.g. 503 on polls), one each. */
   failNext(method: string, path: RegExp, errors: HttpFault[]): void;
   prediction(id: string): Record<string, unknown> | undefined;
+  /** How many predictions were created (each one is paid for at Replicate). */
+  readonly created: number;
+  /** Hold each create request this long before it is processed (a slow network), 0 to stop. */
+  holdCreates(ms: number): void;
   /** Files uploaded through POST /v1/files, by id. */
   uploads: Map<string, { bytes: Buffer; contentType: string; name: string }>;
   close(): Promise<void>;
@@ -112,6 +116,7 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
   const fileRequests: RecordedRequest[] = [];
   const faults: Array<{ method: string; path: RegExp; fault: HttpFault }> = [];
   let origin = "";
+  let createHoldMs = 0;
 
   function modelState(ref: string): ModelState {
     const [name, version] = ref.split(":");
@@ -170,6 +175,7 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
 
     const modelRoute = /^\/v1\/models\/([^/]+)\/([^/]+)\/predictions$/.exec(url.pathname);
     if (req.method === "POST" && (url.pathname === "/v1/predictions" || modelRoute)) {
+      if (createHoldMs > 0) await new Promise((r) => setTimeout(r, createHoldMs));
       const body = (record.body ?? {}) as { version?: string; input?: Record<string, unknown> };
       let state: ModelState | undefined;
       if (modelRoute) {
@@ -385,6 +391,12 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
     prediction(id) {
       const p = predictions.get(id);
       return p ? serialize(p) : undefined;
+    },
+    get created() {
+      return predictions.size;
+    },
+    holdCreates(ms) {
+      createHoldMs = ms;
     },
     close() {
       for (const p of predictions.values()) for (const t of p.timers) clearTimeout(t);

@@ -18,7 +18,7 @@ import { redact, toNodeError } from "./errors.js";
 import { outputText, outputUrls, storeOutput, toReplicateFile, type ExpectedKind } from "./files.js";
 import { createRetryingFetch, type RetryPolicy } from "./http.js";
 import { getReplicateModel, replicateModelKeys, type ReplicateModel, type ReplicateModelKind } from "./models.js";
-import { runPrediction } from "./prediction.js";
+import { runPrediction, type PredictionStore } from "./prediction.js";
 
 export interface ReplicateProviderOptions {
   /** API base, e.g. a local fake in tests. Default: env REPLICATE_BASE_URL, else Replicate's public API. */
@@ -27,8 +27,6 @@ export interface ReplicateProviderOptions {
   token?: string;
   fetch?: typeof fetch;
   pollIntervalMs?: number;
-  /** `Prefer: wait=n` on create (fast models answer in one round trip). Default 5 s. */
-  syncWaitSec?: number;
   /** Cancel and fail a prediction that has not finished after this long. Default 30 min. */
   maxWaitMs?: number;
   retry?: Partial<RetryPolicy>;
@@ -89,10 +87,9 @@ export function createReplicateProvider(ctx: NodeContext, options: ReplicateProv
         modelKey,
         ref: model.ref,
         input,
-        idempotencyKey: ctx.idempotencyKey,
         signal: ctx.signal,
+        store: predictionStore(ctx),
         pollIntervalMs: options.pollIntervalMs ?? 1000,
-        syncWaitSec: options.syncWaitSec ?? 5,
         maxWaitMs: options.maxWaitMs ?? 30 * 60_000,
         hooks: { log: (m) => log(m), progress: (f) => ctx.progress(0.05 + 0.8 * f), settled: bill },
       });
@@ -207,6 +204,21 @@ export function createReplicateProvider(ctx: NodeContext, options: ReplicateProv
       throw toNodeError(err, modelKey, token);
     }
   }
+}
+
+/**
+ * Prediction ids in the item's checkpoint, under `replicate.predictions` (other keys of the
+ * checkpoint are left as they are), so a later attempt resumes the prediction it paid for.
+ */
+function predictionStore(ctx: NodeContext): PredictionStore {
+  const saved = () => ((ctx.resumeState?.replicate as { predictions?: Record<string, string> } | undefined)?.predictions ?? {});
+  return {
+    get: (workKey) => saved()[workKey],
+    save: (workKey, id) => {
+      const replicate = { ...(ctx.resumeState?.replicate as Record<string, unknown> | undefined), predictions: { ...saved(), [workKey]: id } };
+      return ctx.checkpoint({ ...ctx.resumeState, replicate });
+    },
+  };
 }
 
 /** A request our mapping cannot express (e.g. a malformed aspect ratio) is bad input, not a flaky service. */
