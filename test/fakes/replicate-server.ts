@@ -87,6 +87,8 @@ export interface FakeReplicate {
   /** Answer the next requests matching method + path with these HTTP errors (e.g. 503 on polls), one each. */
   failNext(method: string, path: RegExp, errors: HttpFault[]): void;
   prediction(id: string): Record<string, unknown> | undefined;
+  /** What Replicate's automatic clean-up does an hour after an API prediction: output and logs removed. */
+  expire(id: string): void;
   /** How many predictions were created (each one is paid for at Replicate). */
   readonly created: number;
   /** Hold each create request this long before it is processed (a slow network), 0 to stop. */
@@ -391,6 +393,12 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
     prediction(id) {
       const p = predictions.get(id);
       return p ? serialize(p) : undefined;
+    },
+    expire(id) {
+      const p = predictions.get(id);
+      if (!p) throw new Error(`no prediction ${id}`);
+      p.output = null;
+      p.logs = "";
     },
     get created() {
       return predictions.size;

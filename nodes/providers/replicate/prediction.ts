@@ -51,6 +51,7 @@ export interface RunPredictionOptions {
 }
 
 const TERMINAL = new Set(["succeeded", "failed", "canceled"]);
+const FIRST_POLL_MS = 200;
 
 /** Names one piece of work within a node item: the same model and input is the same prediction. */
 export const workKeyOf = (ref: string, input: Record<string, unknown>) =>
@@ -69,13 +70,16 @@ export async function runPrediction(opts: RunPredictionOptions): Promise<Predict
 
   const started = Date.now();
   let lastLogLength = 0;
+  let polls = 0;
   while (!TERMINAL.has(prediction.status)) {
     if (signal.aborted) await cancelAndThrow(opts, prediction.id, abortReason(signal));
     if (Date.now() - started > opts.maxWaitMs) {
       await cancelAndThrow(opts, prediction.id, new ReplicateTimeoutError(prediction.id, opts.modelKey, opts.maxWaitMs / 1000));
     }
     try {
-      await sleep(opts.pollIntervalMs, signal);
+      // Without `Prefer: wait` a fast model is done within a second: the first polls come sooner
+      // (200, 400, 800 ms...) and settle at pollIntervalMs, so that costs a round trip, not a full interval.
+      await sleep(Math.min(opts.pollIntervalMs, FIRST_POLL_MS * 2 ** polls++), signal);
       prediction = await client.predictions.get(prediction.id, { signal });
     } catch (err) {
       if (signal.aborted) await cancelAndThrow(opts, prediction.id, abortReason(signal));
@@ -172,8 +176,20 @@ async function resumeSaved(opts: RunPredictionOptions, workKey: string): Promise
     opts.hooks.log(`Replicate prediction ${id} from an earlier attempt ${previous.status}; creating a new one`);
     return undefined;
   }
+  if (previous.status === "succeeded" && outputExpired(previous)) {
+    opts.hooks.log(`Replicate prediction ${id} from an earlier attempt succeeded but its output has expired (Replicate keeps API outputs for an hour); creating a new one`);
+    return undefined;
+  }
   opts.hooks.log(`resuming Replicate prediction ${id} from an earlier attempt (status ${previous.status})`);
   return previous;
+}
+
+/** Replicate removes an API prediction's output values and files an hour after it was created. */
+const OUTPUT_KEPT_MS = 55 * 60_000;
+function outputExpired(p: Prediction): boolean {
+  if (p.output === null || p.output === undefined) return true;
+  const created = Date.parse(p.created_at ?? "");
+  return Number.isFinite(created) && Date.now() - created > OUTPUT_KEPT_MS;
 }
 
 /** The last tqdm progress bar in the logs ("  40%|████      | 4/10 [...]"), as 0..1. */

@@ -238,6 +238,24 @@ describe("replicate provider", () => {
     expect(h.logs.slice(logs).map((l) => l.message)).toContain(`Replicate prediction ${failedId} from an earlier attempt failed; creating a new one`);
   });
 
+  it("replaces a checkpointed prediction whose output Replicate has already removed", async () => {
+    const path = "/v1/models/black-forest-labs/flux-schnell/predictions";
+    const before = createsFor(path).length;
+    const first = h.ctx();
+    const req = { prompt: "expire me", aspectRatio: "1:1", seed: 12 };
+    const done = await provider(first).generateImage(req);
+    const id = done.image.meta.predictionId as string;
+    fake.expire(id);
+    const logs = h.logs.length;
+    const second = h.ctx({ idempotencyKey: first.idempotencyKey, attempt: 2 });
+    const again = await provider(second).generateImage(req);
+    expect(again.image.meta.predictionId).not.toBe(id);
+    expect(createsFor(path).length - before).toBe(2);
+    expect(h.logs.slice(logs).map((l) => l.message)).toContain(
+      `Replicate prediction ${id} from an earlier attempt succeeded but its output has expired (Replicate keeps API outputs for an hour); creating a new one`,
+    );
+  });
+
   it("turns a clip into a stored MP4 with SVD, costed as predict_time x A100", async () => {
     const still = await h.storage.put(makePng(64, 36, 1), { mime: "image/png" });
     const costs = h.costs.length;
