@@ -280,10 +280,9 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
     resumeState: claim.resumeState,
     checkpoint(state) {
       ctx.resumeState = state;
-      // Committed before it resolves (no transaction), in call order: the id of remote work is on
-      // disk before the node waits on it, so a worker that dies then leaves it to the next attempt.
-      const write = checkpoints.then(() => sql`update node_runs set resume_state = ${toJsonb(secrets.redactDeep(state))}::jsonb
-        where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item} and status = 'running'`);
+      // Committed before it resolves, in call order: the id of remote work is on disk before the
+      // node waits on it, so a worker that dies then leaves it to the next attempt.
+      const write = checkpoints.then(() => saveCheckpoint(sql, p, secrets.redactDeep(state), costs));
       checkpoints = write.then(
         () => {},
         () => {},
@@ -306,7 +305,7 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
     failure = err;
   } finally {
     abort.release();
-    await pending;
+    await Promise.all([pending, checkpoints]);
     await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true }).catch(() => {})));
   }
   const cost = { costUsd: costs.reduce((s, c) => s + c.usd, 0), costBreakdown: costs };
@@ -362,6 +361,32 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
     }
   });
   await pending;
+}
+
+/**
+ * Store the node's checkpoint together with the costs it recorded so far (taken out of `costs`),
+ * in one transaction: state that says "paid for" is never on disk without its cost, so an attempt
+ * that resumes from it neither loses the cost (the worker died) nor records it again. Run first,
+ * then item: the lock order of every finish. An item that is no longer running keeps its costs
+ * for the finish path.
+ */
+async function saveCheckpoint(sql: Sql, p: NodeJobPayload, state: Record<string, unknown>, costs: CostItem[]): Promise<void> {
+  const flushed = costs.splice(0);
+  const usd = flushed.reduce((s, c) => s + c.usd, 0);
+  try {
+    const saved = await sql.begin(async (tx) => {
+      if (usd > 0) await lockRun(tx, p.runId);
+      const rows = await tx`update node_runs set resume_state = ${toJsonb(state)}::jsonb,
+          cost_usd = cost_usd + ${usd}, cost_breakdown = cost_breakdown || ${JSON.stringify(flushed)}::jsonb
+        where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item} and status = 'running' returning 1`;
+      if (rows.length > 0 && usd > 0) await tx`update runs set cost_usd = cost_usd + ${usd} where id = ${p.runId}`;
+      return rows.length > 0;
+    });
+    if (!saved) costs.unshift(...flushed);
+  } catch (err) {
+    costs.unshift(...flushed);
+    throw err;
+  }
 }
 
 function cacheWrite(tx: Tx, claim: Claim, output: NodeOutputs, cost: { costUsd: number }): Promise<unknown>[] {

@@ -51,7 +51,11 @@ export interface NodeContext {
    * jobs (a paid prediction) read it to resume the job they started instead of starting another.
    */
   resumeState: Record<string, unknown> | null;
-  /** Store `state` with the item, committed before it resolves; replaces the previous checkpoint. */
+  /**
+   * Store `state` with the item, committed before it resolves; replaces the previous checkpoint.
+   * The costs recorded so far (ctx.cost) are committed in the same transaction, so a checkpoint
+   * that says "billed" never exists without its cost, whatever happens to the worker next.
+   */
   checkpoint(state: Record<string, unknown>): Promise<void>;
 }
 

@@ -87,6 +87,8 @@ export interface FakeReplicate {
   /** Answer the next requests matching method + path with these HTTP errors (e.g. 503 on polls), one each. */
   failNext(method: string, path: RegExp, errors: HttpFault[]): void;
   prediction(id: string): Record<string, unknown> | undefined;
+  /** Answer the next output-file downloads with these HTTP errors, one each (a flaky file host). */
+  failFiles(errors: HttpFault[]): void;
   /** What Replicate's automatic clean-up does an hour after an API prediction: output and logs removed. */
   expire(id: string): void;
   /** How many predictions were created (each one is paid for at Replicate). */
@@ -119,6 +121,7 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
   const faults: Array<{ method: string; path: RegExp; fault: HttpFault }> = [];
   let origin = "";
   let createHoldMs = 0;
+  const fileFaults: HttpFault[] = [];
 
   function modelState(ref: string): ModelState {
     const [name, version] = ref.split(":");
@@ -158,6 +161,7 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
 
     if (url.pathname.startsWith("/files/")) {
       fileRequests.push(record);
+      if (fileFaults.length) return replyError(reply, fileFaults.shift()!);
       const file = files.get(url.pathname);
       if (!file) return reply(404, { detail: "Not found." });
       record.status = 200;
@@ -389,6 +393,9 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
     },
     failNext(method, path, errors) {
       for (const fault of errors) faults.push({ method: method.toUpperCase(), path, fault });
+    },
+    failFiles(errors) {
+      fileFaults.push(...errors);
     },
     prediction(id) {
       const p = predictions.get(id);
