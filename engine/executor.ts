@@ -187,7 +187,7 @@ async function markRunning(q: Queryable, p: NodeJobPayload, o: { reserve: number
     with claimed as (
       update node_runs set status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now()),
         attempt_log = case when status = 'running' and attempt_started_at is not null
-          then attempt_log || jsonb_build_array(jsonb_build_object('attempt', attempts, 'startedAt', to_jsonb(attempt_started_at), 'endedAt', null, 'outcome', 'lost'))
+          then attempt_log || jsonb_build_array(jsonb_build_object('attempt', attempts, 'stage', stage, 'startedAt', to_jsonb(attempt_started_at), 'endedAt', null, 'outcome', 'lost'))
           else attempt_log end,
         attempt_started_at = now(),
         reserved_usd = ${o.reserve}, provider = ${o.provider}, error = null

@@ -202,7 +202,7 @@ function itemEnded(tx: Tx, outcome: ItemOutcome, cost: ItemCost) {
  */
 export function attemptEnded(q: Queryable, outcome: string) {
   return q`case when attempt_started_at is null then attempt_log
-    else attempt_log || jsonb_build_array(jsonb_build_object('attempt', attempts, 'startedAt', to_jsonb(attempt_started_at), 'endedAt', to_jsonb(now()), 'outcome', ${outcome}::text)) end`;
+    else attempt_log || jsonb_build_array(jsonb_build_object('attempt', attempts, 'stage', stage, 'startedAt', to_jsonb(attempt_started_at), 'endedAt', to_jsonb(now()), 'outcome', ${outcome}::text)) end`;
 }
 
 /**

@@ -35,7 +35,10 @@ export type CostItem = z.infer<typeof CostItemSchema>;
 
 /** One ended attempt of an item: its own start and end, so retries and crashes are visible. */
 export const AttemptViewSchema = z.object({
+  /** 1-based within its stage (the attempt count starts again on each fallback). */
   attempt: z.number().int(),
+  /** Index into the node's fallback chain. */
+  stage: z.number().int(),
   startedAt: z.string(),
   /** null: the worker running it died (the attempt was taken over). */
   endedAt: z.string().nullable(),
