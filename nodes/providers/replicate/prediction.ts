@@ -51,7 +51,8 @@ export interface RunPredictionOptions {
 }
 
 const TERMINAL = new Set(["succeeded", "failed", "canceled"]);
-const FIRST_POLL_MS = 200;
+const FAST_POLL_MS = 250;
+const FAST_POLLS = 8;
 
 /** Names one piece of work within a node item: the same model and input is the same prediction. */
 export const workKeyOf = (ref: string, input: Record<string, unknown>) =>
@@ -77,9 +78,10 @@ export async function runPrediction(opts: RunPredictionOptions): Promise<Predict
       await cancelAndThrow(opts, prediction.id, new ReplicateTimeoutError(prediction.id, opts.modelKey, opts.maxWaitMs / 1000));
     }
     try {
-      // Without `Prefer: wait` a fast model is done within a second: the first polls come sooner
-      // (200, 400, 800 ms...) and settle at pollIntervalMs, so that costs a round trip, not a full interval.
-      await sleep(Math.min(opts.pollIntervalMs, FIRST_POLL_MS * 2 ** polls++), signal);
+      // Without `Prefer: wait`, a fast model would otherwise wait a full interval for its result:
+      // the first seconds are polled every 250 ms (a fast model costs at most that much more),
+      // then every pollIntervalMs.
+      await sleep(polls++ < FAST_POLLS ? Math.min(opts.pollIntervalMs, FAST_POLL_MS) : opts.pollIntervalMs, signal);
       prediction = await client.predictions.get(prediction.id, { signal });
     } catch (err) {
       if (signal.aborted) await cancelAndThrow(opts, prediction.id, abortReason(signal));
