@@ -58,6 +58,8 @@ export async function benchComposite(opts: { url?: string; home?: string } = {})
       }) as NodeContext["provider"],
       secrets: { get: () => undefined },
       suspend: (payload) => ({ __suspend: true, payload }),
+      resumeState: null,
+      checkpoint: async () => {},
     };
     const run = async (def: NodeDefinition<any>, inputs: Record<string, unknown>, config: unknown) =>
       (await def.run(inputs, def.config.parse(config), ctx)) as Record<string, unknown>;

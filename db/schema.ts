@@ -140,7 +140,14 @@ export const nodeRuns = pgTable(
     queuedAt: timestamp("queued_at", { withTimezone: true }),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
+    /** Time of the attempt that ended the item (not wall clock from the first start through dead workers). */
     durationMs: bigint("duration_ms", { mode: "number" }),
+    /** When the current attempt started: durations count from here. */
+    attemptStartedAt: timestamp("attempt_started_at", { withTimezone: true }),
+    /** Ended attempts, oldest first: { attempt, startedAt, endedAt (null: its worker died), outcome }. */
+    attemptLog: jsonb("attempt_log").notNull().default(sql`'[]'::jsonb`),
+    /** The node's checkpoint (ctx.checkpoint): ids of remote work under way, so a retry resumes it instead of starting it again. */
+    resumeState: jsonb("resume_state"),
   },
   (t) => [uniqueIndex("node_runs_run_node_item").on(t.runId, t.nodeId, t.item), index("node_runs_status").on(t.status)],
 );

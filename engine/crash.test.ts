@@ -49,6 +49,8 @@ it("a worker killed with SIGKILL mid-node loses nothing: another worker finishes
   }
   child.kill("SIGKILL");
   await once(child, "exit");
+  // Nobody works on the run for a while (a real outage lasts longer): that time is not the node's.
+  await new Promise((res) => setTimeout(res, 1_000));
 
   // A live worker notices the dead one's silence and takes its job over.
   const t0 = Date.now();
@@ -62,5 +64,19 @@ it("a worker killed with SIGKILL mid-node loses nothing: another worker finishes
   const executions = await engine.db.sql<{ nodeId: string; n: number }[]>`
     select node_id as "nodeId", count(*)::int as n from node_logs where run_id = ${runId} group by node_id`;
   expect(Object.fromEntries(executions.map((e) => [e.nodeId, e.n]))).toEqual({ before: 1, slow: 2, after: 1 });
-  expect(run.nodes.find((n) => n.nodeId === "slow")!.attempts).toBe(2);
+  const slow = run.nodes.find((n) => n.nodeId === "slow")!;
+  expect(slow.attempts).toBe(2);
+
+  // durationMs is the attempt that finished (1.5 s of work), not first start -> end through the
+  // dead worker's silence (the pause below plus the time to notice it: over 1.5 s here).
+  const wall = Date.parse(slow.finishedAt!) - Date.parse(slow.startedAt!);
+  expect(wall).toBeGreaterThan(3_000);
+  expect(slow.durationMs).toBeGreaterThanOrEqual(1_450);
+  expect(slow.durationMs).toBeLessThan(2_300);
+  expect(slow.attemptLog!.map((a) => [a.attempt, a.outcome, a.endedAt === null])).toEqual([
+    [1, "lost", true],
+    [2, "succeeded", false],
+  ]);
+  const last = slow.attemptLog![1];
+  expect(Date.parse(last.endedAt!) - Date.parse(last.startedAt)).toBeCloseTo(slow.durationMs!, -2);
 }, 90_000);

@@ -123,6 +123,15 @@ describe("executor", () => {
     expect(f).toMatchObject({ status: "succeeded", attempts: 2 });
     const logs = await engine.db.sql`select message from node_logs where run_id = ${run.id} and node_id = 's' order by id`;
     expect(logs.map((l) => l.message).join("\n")).toMatch(/retrying in 50 ms[\s\S]*falling back to backup/);
+ 
+    // Each attempt is logged with its stage and outcome; durationMs is the attempt that finished.
+    expect(s.attemptLog!.map((a) => [a.stage, a.attempt, a.outcome])).toEqual([
+      [0, 1, "failed"],
+      [0, 2, "failed"],
+      [1, 1, "succeeded"],
+    ]);
+    const last = s.attemptLog!.at(-1)!;
+    expect(Math.abs(s.durationMs! - (Date.parse(last.endedAt!) - Date.parse(last.startedAt)))).toBeLessThanOrEqual(2); // ms rounding
   });
 
   it("fails a node when the whole chain fails, skips its downstream, and lets other branches finish", async () => {

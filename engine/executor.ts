@@ -23,7 +23,7 @@ import type { Plan, PlanNode } from "./compile.js";
 import { notifyNodeRow, nowIso, publish } from "./events.js";
 import { enqueueNodeJobs, queueNameOf, type NodeJobPayload } from "./jobs.js";
 import { loadPlan } from "./plan-cache.js";
-import { finishItem, finishOnlyItem, haltRun, lockRun, publishNode, settleRun, type ItemOutcome, type RunRow } from "./scheduler.js";
+import { attemptEnded, finishItem, finishOnlyItem, haltRun, lockRun, publishNode, settleRun, type ItemOutcome, type RunRow } from "./scheduler.js";
 import { trackingSecrets } from "./secrets.js";
 import { checkDailyCap } from "./spend-limits.js";
 import type { ProviderLimits } from "./limits.js";
@@ -50,6 +50,8 @@ interface Claim {
   chain: Record<string, unknown>[];
   stage: number;
   attempt: number;
+  /** What the node checkpointed in an earlier attempt (ctx.resumeState). */
+  resumeState: Record<string, unknown> | null;
   inputs: Record<string, unknown>;
   cacheKey: string | null;
 }
@@ -132,7 +134,7 @@ async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Pro
   const paid = def.paid ? def.paid(stageConfig as never) : false;
   const reserve = paid ? def.estimate(stageConfig as never).usd : 0;
   const provider = (stageConfig.provider as string | undefined) ?? null;
-  let attempt: number | null;
+  let attempt: Started | null;
   let runRow: RunRow;
   if (paid || row.runStatus !== "running") {
     // Budget and daily-cap checks (and waking a waiting run) need the run lock: spent + reserved + this must fit.
@@ -166,25 +168,36 @@ async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Pro
     runRow = { id: p.runId, status: "running", concurrency: row.concurrency };
   }
   if (attempt === null) return null;
-  return { run: runRow, plan, node, def, config, chain, stage, attempt, inputs, cacheKey };
+  return { run: runRow, plan, node, def, config, chain, stage, attempt: attempt.attempts, resumeState: attempt.resumeState, inputs, cacheKey };
+}
+
+interface Started {
+  attempts: number;
+  resumeState: Record<string, unknown> | null;
 }
 
 /**
  * queued -> running in one guarded statement that also publishes the event. Returns the attempt
- * number, or null when the item was meanwhile canceled/finished (the guard matched nothing).
+ * number (and the node's checkpoint), or null when the item was meanwhile canceled/finished (the
+ * guard matched nothing). An item found `running` was left by a dead worker: that attempt is
+ * logged as lost (its end unknown), and this attempt gets its own start time.
  */
-async function markRunning(q: Queryable, p: NodeJobPayload, o: { reserve: number; provider: string | null }): Promise<number | null> {
-  const [r] = await q<{ attempts: number }[]>`
+async function markRunning(q: Queryable, p: NodeJobPayload, o: { reserve: number; provider: string | null }): Promise<Started | null> {
+  const [r] = await q<Started[]>`
     with claimed as (
       update node_runs set status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now()),
+        attempt_log = case when status = 'running' and attempt_started_at is not null
+          then attempt_log || jsonb_build_array(jsonb_build_object('attempt', attempts, 'stage', stage, 'startedAt', to_jsonb(attempt_started_at), 'endedAt', null, 'outcome', 'lost'))
+          else attempt_log end,
+        attempt_started_at = now(),
         reserved_usd = ${o.reserve}, provider = ${o.provider}, error = null
       where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item} and status in ('queued', 'running')
         and (select status from runs where id = ${p.runId}) in ('running', 'waiting')
       returning *
     )
-    select attempts, ${notifyNodeRow(q)}
+    select attempts, resume_state as "resumeState", ${notifyNodeRow(q)}
     from claimed`;
-  return r ? r.attempts : null;
+  return r ? { attempts: r.attempts, resumeState: r.resumeState } : null;
 }
 
 const budgetError = (p: NodeJobPayload, d: { budgetUsd: number; spentUsd: number; reservedUsd: number; estimateUsd: number }): RunError => ({
@@ -216,6 +229,7 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
     );
   };
   let lastProgress = 0;
+  let checkpoints = Promise.resolve();
   const stageConfig = claim.chain[claim.stage] as Record<string, unknown>;
 
   const ctx: NodeContext = {
@@ -263,6 +277,18 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
     },
     secrets,
     suspend: (payload) => ({ __suspend: true, payload }),
+    resumeState: claim.resumeState,
+    checkpoint(state) {
+      ctx.resumeState = state;
+      // Committed before it resolves, in call order: the id of remote work is on disk before the
+      // node waits on it, so a worker that dies then leaves it to the next attempt.
+      const write = checkpoints.then(() => saveCheckpoint(sql, p, secrets.redactDeep(state), costs));
+      checkpoints = write.then(
+        () => {},
+        () => {},
+      );
+      return write.then(() => {});
+    },
   };
 
   let result: NodeOutputs | ReturnType<NodeContext["suspend"]> | undefined;
@@ -279,7 +305,7 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
     failure = err;
   } finally {
     abort.release();
-    await pending;
+    await Promise.all([pending, checkpoints]);
     await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true }).catch(() => {})));
   }
   const cost = { costUsd: costs.reduce((s, c) => s + c.usd, 0), costBreakdown: costs };
@@ -337,6 +363,32 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
   await pending;
 }
 
+/**
+ * Store the node's checkpoint together with the costs it recorded so far (taken out of `costs`),
+ * in one transaction: state that says "paid for" is never on disk without its cost, so an attempt
+ * that resumes from it neither loses the cost (the worker died) nor records it again. Run first,
+ * then item: the lock order of every finish. An item that is no longer running keeps its costs
+ * for the finish path.
+ */
+async function saveCheckpoint(sql: Sql, p: NodeJobPayload, state: Record<string, unknown>, costs: CostItem[]): Promise<void> {
+  const flushed = costs.splice(0);
+  const usd = flushed.reduce((s, c) => s + c.usd, 0);
+  try {
+    const saved = await sql.begin(async (tx) => {
+      if (usd > 0) await lockRun(tx, p.runId);
+      const rows = await tx`update node_runs set resume_state = ${toJsonb(state)}::jsonb,
+          cost_usd = cost_usd + ${usd}, cost_breakdown = cost_breakdown || ${JSON.stringify(flushed)}::jsonb
+        where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item} and status = 'running' returning 1`;
+      if (rows.length > 0 && usd > 0) await tx`update runs set cost_usd = cost_usd + ${usd} where id = ${p.runId}`;
+      return rows.length > 0;
+    });
+    if (!saved) costs.unshift(...flushed);
+  } catch (err) {
+    costs.unshift(...flushed);
+    throw err;
+  }
+}
+
 function cacheWrite(tx: Tx, claim: Claim, output: NodeOutputs, cost: { costUsd: number }): Promise<unknown>[] {
   if (!claim.cacheKey) return [];
   return [
@@ -352,6 +404,7 @@ async function requeue(
   o: { error: RunError; cost: { costUsd: number; costBreakdown: CostItem[] }; runAt: Date | null; stage: number; resetAttempts: boolean },
 ): Promise<void> {
   await tx`update node_runs set status = 'queued', error = ${toJsonb(o.error)}::jsonb, stage = ${o.stage}, reserved_usd = 0,
+           attempt_log = ${attemptEnded(tx, "failed")}, attempt_started_at = null,
            attempts = case when ${o.resetAttempts} then 0 else attempts end,
            cost_usd = cost_usd + ${o.cost.costUsd}, cost_breakdown = cost_breakdown || ${JSON.stringify(o.cost.costBreakdown)}::jsonb
            where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item}`;

@@ -64,6 +64,15 @@ export function createPublicationLedger(sql: Sql, o: LedgerOptions): Publication
         returning ${COLUMNS(sql)}`;
       return one(rows, key);
     },
+    async claim(id) {
+      // Kept in platform_state (merged like a checkpoint): `claims` counts the attempts that sent.
+      const rows = await sql<{ claims: number }[]>`
+        update publications set updated_at = now(), platform_state = platform_state || jsonb_build_object(
+          'claims', coalesce((platform_state->>'claims')::int, 0) + 1, 'claimedAt', now())
+        where id = ${id} returning (platform_state->>'claims')::int as claims`;
+      if (!rows[0]) throw new Error(`publication ${id} does not exist`);
+      return rows[0].claims;
+    },
     async checkpoint(id, state) {
       await sql`update publications set platform_state = platform_state || ${toJsonb(state)}::jsonb, updated_at = now() where id = ${id}`;
     },

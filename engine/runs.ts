@@ -106,7 +106,7 @@ export async function getRun(sql: Sql, runId: string, scope: { workspaceId?: str
     from runs where id = ${runId} and (${scope.workspaceId ?? null}::uuid is null or workspace_id = ${scope.workspaceId ?? null}::uuid)`;
   if (!run) return null;
   const nodes = await sql`
-    select node_id, item, status, attempts, progress, cost_usd, cost_breakdown, duration_ms, queued_at, started_at, finished_at, provider, output, error
+    select node_id, item, status, attempts, progress, cost_usd, cost_breakdown, duration_ms, attempt_log, queued_at, started_at, finished_at, provider, output, error
     from node_runs where run_id = ${runId} order by id`;
   return {
     id: run.id,
@@ -131,6 +131,7 @@ export async function getRun(sql: Sql, runId: string, scope: { workspaceId?: str
         costUsd: n.cost_usd,
         costBreakdown: n.cost_breakdown,
         durationMs: n.duration_ms,
+        attemptLog: n.attempt_log,
         queuedAt: iso(n.queued_at),
         startedAt: iso(n.started_at),
         finishedAt: iso(n.finished_at),

@@ -5,7 +5,7 @@
  *
  * Lock order (to stay deadlock-free): the `runs` row first, then node_runs, then run_nodes.
  */
-import type { Tx } from "../db/index.js";
+import type { Queryable, Tx } from "../db/index.js";
 import { toJsonb } from "../db/index.js";
 import type { CostItem, NodeRunStatus, RunError, RunStatus } from "../schemas/index.js";
 import type { Plan } from "./compile.js";
@@ -191,7 +191,18 @@ function itemEnded(tx: Tx, outcome: ItemOutcome, cost: ItemCost) {
     reserved_usd = 0,
     progress = case when ${outcome.status} in ('succeeded', 'cached') then 1 else progress end,
     finished_at = now(),
-    duration_ms = (extract(epoch from now() - coalesce(started_at, queued_at, now())) * 1000)::bigint`;
+    duration_ms = (extract(epoch from now() - coalesce(attempt_started_at, started_at, queued_at, now())) * 1000)::bigint,
+    attempt_log = ${attemptEnded(tx, outcome.status)},
+    attempt_started_at = null`;
+}
+
+/**
+ * attempt_log with the current attempt appended as ended now (`outcome`), if one is under way.
+ * Each attempt keeps its own start, so a crash's dead time is never counted as work.
+ */
+export function attemptEnded(q: Queryable, outcome: string) {
+  return q`case when attempt_started_at is null then attempt_log
+    else attempt_log || jsonb_build_array(jsonb_build_object('attempt', attempts, 'stage', stage, 'startedAt', to_jsonb(attempt_started_at), 'endedAt', to_jsonb(now()), 'outcome', ${outcome}::text)) end`;
 }
 
 /**

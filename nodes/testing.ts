@@ -41,6 +41,7 @@ export async function createNodeTestHarness(opts: NodeTestHarnessOptions = {}): 
   const costs: NodeTestHarness["costs"] = [];
   const progress: number[] = [];
   let counter = 0;
+  const checkpoints = new Map<string, Record<string, unknown>>();
 
   const ctx = (overrides: Partial<NodeContext> = {}): NodeContext => {
     const n = ++counter;
@@ -63,6 +64,12 @@ export async function createNodeTestHarness(opts: NodeTestHarnessOptions = {}): 
       }) as NodeContext["provider"],
       secrets: { get: (name) => opts.secrets?.[name] },
       suspend: (payload) => ({ __suspend: true, payload }),
+      // Like the engine's: a checkpoint is what the next attempt with the same key resumes from.
+      resumeState: checkpoints.get(overrides.idempotencyKey ?? `test-run:test-node-${n}:`) ?? null,
+      async checkpoint(state) {
+        context.resumeState = state;
+        checkpoints.set(context.idempotencyKey, state);
+      },
       ...overrides,
     };
     return context;

@@ -46,6 +46,17 @@ export interface NodeContext {
   secrets: SecretReader;
   /** Pause this item (state `waiting`); the engine resumes it when a decision arrives. */
   suspend(payload: Record<string, unknown>): Suspension;
+  /**
+   * What this item checkpointed in an earlier attempt (a crash, a retry), or null. Long remote
+   * jobs (a paid prediction) read it to resume the job they started instead of starting another.
+   */
+  resumeState: Record<string, unknown> | null;
+  /**
+   * Store `state` with the item, committed before it resolves; replaces the previous checkpoint.
+   * The costs recorded so far (ctx.cost) are committed in the same transaction, so a checkpoint
+   * that says "billed" never exists without its cost, whatever happens to the worker next.
+   */
+  checkpoint(state: Record<string, unknown>): Promise<void>;
 }
 
 export type NodeInputs = Record<string, unknown>;

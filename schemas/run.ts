@@ -33,6 +33,19 @@ export type RunError = z.infer<typeof RunErrorSchema>;
 export const CostItemSchema = z.object({ usd: z.number(), detail: z.string() });
 export type CostItem = z.infer<typeof CostItemSchema>;
 
+/** One ended attempt of an item: its own start and end, so retries and crashes are visible. */
+export const AttemptViewSchema = z.object({
+  /** 1-based within its stage (the attempt count starts again on each fallback). */
+  attempt: z.number().int(),
+  /** Index into the node's fallback chain. */
+  stage: z.number().int(),
+  startedAt: z.string(),
+  /** null: the worker running it died (the attempt was taken over). */
+  endedAt: z.string().nullable(),
+  outcome: z.string(),
+});
+export type AttemptView = z.infer<typeof AttemptViewSchema>;
+
 export const NodeRunViewSchema = z.object({
   nodeId: z.string(),
   /** Fan-out item path ("" for an unmapped node, "0", "2.1" for nested fan-out). */
@@ -42,7 +55,10 @@ export const NodeRunViewSchema = z.object({
   progress: z.number(),
   costUsd: z.number(),
   costBreakdown: z.array(CostItemSchema),
+  /** Time of the attempt that ended the item (earlier attempts, and dead time after a crash, are not counted). */
   durationMs: z.number().nullable(),
+  /** Ended attempts, oldest first (the last one is the attempt that ended the item). */
+  attemptLog: z.array(AttemptViewSchema).optional(),
   queuedAt: z.string().nullable(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),

@@ -5,8 +5,8 @@
  *   GET  /{container-id}?fields=status_code until FINISHED
  *   POST /{ig-user-id}/media_publish (creation_id) -> media id;  GET /{media-id}?fields=permalink
  * Each created object is checkpointed. A crash after media_publish but before we stored its answer
- * is recovered, not re-published: the container then reads PUBLISHED and the post is found in
- * the account's media by caption and time.
+ * is recovered, not re-published (reconcile): the container then reads PUBLISHED and the post is
+ * found in the account's media (GET /{ig-user-id}/media) by caption and time.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { readFile } from "node:fs/promises";
@@ -38,15 +38,37 @@ interface IgState {
   mediaId?: string;
 }
 
+function session(a: Omit<AdapterContext, "delivery">) {
+  const token = requireSecret(a.secrets, "INSTAGRAM_ACCESS_TOKEN", "instagram_reels");
+  const userId = (a.request.settings.userId as string | undefined) || requireSecret(a.secrets, "INSTAGRAM_USER_ID", "instagram_reels");
+  const http = new PlatformClient({ channel: "instagram_reels", describeError: describeGraphError, signal: a.signal, log: a.log });
+  return { token, userId, http, auth: { authorization: `Bearer ${token}` }, graph: a.endpoints.instagramGraph };
+}
+
+async function permalinkOf(http: PlatformClient, graph: string, mediaId: string, auth: Record<string, string>) {
+  const media = await http.request<{ permalink?: string }>(`${graph}/${encodeURIComponent(mediaId)}?fields=permalink`, { headers: auth });
+  return { platformId: mediaId, url: media.body.permalink ?? null };
+}
+
 export const instagramAdapter: PlatformAdapter = {
   channel: "instagram_reels",
   schedulesNatively: false,
+  async reconcile(a) {
+    const { userId, http, auth, graph } = session(a);
+    const state = a.record.platformState as IgState;
+    if (state.mediaId) return permalinkOf(http, graph, state.mediaId, auth);
+    // No container: nothing can have been published (media_publish needs one).
+    if (!state.containerId) return null;
+    const status = await containerStatus(http, graph, state.containerId, auth);
+    if (status.code !== "PUBLISHED") return null;
+    a.log("instagram: the container was already published by an earlier attempt; finding the post instead of publishing again");
+    const found = await findPublished(http, graph, userId, auth, captionOf(a.request.caption, a.request.hashtags), state.publishRequestedAt ?? a.record.createdAt);
+    if (!found) throw new PlatformError("instagram_reels", "IG_RECOVERY_PENDING", "the reel was published but does not appear in the account's media yet", true);
+    await a.ledger.checkpoint(a.record.id, { mediaId: found });
+    return permalinkOf(http, graph, found, auth);
+  },
   async publish(a: AdapterContext) {
-    const token = requireSecret(a.secrets, "INSTAGRAM_ACCESS_TOKEN", "instagram_reels");
-    const userId = (a.request.settings.userId as string | undefined) || requireSecret(a.secrets, "INSTAGRAM_USER_ID", "instagram_reels");
-    const http = new PlatformClient({ channel: "instagram_reels", describeError: describeGraphError, signal: a.signal, log: a.log });
-    const auth = { authorization: `Bearer ${token}` };
-    const graph = a.endpoints.instagramGraph;
+    const { token, userId, http, auth, graph } = session(a);
     const state: IgState = { ...(a.record.platformState as IgState) };
     const save = async (patch: IgState) => {
       Object.assign(state, patch);
@@ -94,8 +116,7 @@ export const instagramAdapter: PlatformAdapter = {
       });
       await save({ mediaId: pub.body.id });
     }
-    const media = await http.request<{ permalink?: string }>(`${graph}/${encodeURIComponent(state.mediaId!)}?fields=permalink`, { headers: auth });
-    return { platformId: state.mediaId!, url: media.body.permalink ?? null };
+    return permalinkOf(http, graph, state.mediaId!, auth);
   },
 };
 

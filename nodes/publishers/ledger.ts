@@ -3,11 +3,14 @@
  * database, so the publisher records its intent and each platform step through this interface,
  * implemented on PostgreSQL by engine/publications.ts.
  *
- * The contract that makes publishing at-most-once per run/node/item/channel:
+ * The contract, per run/node/item/channel (the idempotency key):
  *  1. begin() before any platform call: the row (keyed by the idempotency key) exists first;
- *  2. checkpoint() after every platform step that creates something (container, upload session,
+ *  2. claim() right before the adapter sends anything, committed: a later attempt that finds a
+ *     claim without a result knows a request may have reached the platform, and reconciles
+ *     (social platforms: looks the post up there) or redelivers with a redelivery header (webhook);
+ *  3. checkpoint() after every platform step that creates something (container, upload session,
  *     publish id), so a retry resumes that object instead of creating a second post;
- *  3. complete()/fail() at the end. A record that is `published` is never published again.
+ *  4. complete()/fail() at the end. A record that is `published` is never published again.
  */
 import type { MediaRef } from "../../schemas/index.js";
 
@@ -81,6 +84,11 @@ export interface PublicationLedger {
   find(idempotencyKey: string): Promise<PublicationRecord | null>;
   /** Record the intent, or return the record already there for this key (attempts counted). */
   begin(idempotencyKey: string, intent: PublicationIntent): Promise<PublicationRecord>;
+  /**
+   * Record (committed) that a publish attempt is about to send its requests; returns how many
+   * attempts have claimed the record, this one included (1 = the first delivery).
+   */
+  claim(id: string): Promise<number>;
   /** Merge platform state (ids, session URLs) into the record: call right after the platform returns it. */
   checkpoint(id: string, state: Record<string, unknown>): Promise<void>;
   complete(id: string, result: { platformId: string; url: string | null; publishedAt?: string }): Promise<PublicationRecord>;

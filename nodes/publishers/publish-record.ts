@@ -6,7 +6,7 @@ import type { SecretReader } from "../types.js";
 import { ADAPTERS } from "./index.js";
 import { PlatformError } from "./http.js";
 import type { PublicationLedger, PublicationRecord } from "./ledger.js";
-import { MissingSecretError, type PlatformEndpoints } from "./types.js";
+import { claimsOf, MissingSecretError, type PlatformEndpoints } from "./types.js";
 
 export interface PublishDeps {
   ledger: PublicationLedger;
@@ -31,19 +31,30 @@ export async function publishRecord(record: PublicationRecord, d: PublishDeps): 
   const req = record.request;
   const future = req.scheduleAt !== null && Date.parse(req.scheduleAt) > Date.now();
   if (future && !adapter.schedulesNatively) return d.ledger.schedule(record.id, req.scheduleAt!);
+  const a = {
+    record,
+    request: req,
+    file: d.mediaPath(req.media.hash),
+    ledger: d.ledger,
+    secrets: d.secrets,
+    endpoints: d.endpoints,
+    log: d.log,
+    signal: d.signal,
+    pollMs: d.pollMs,
+    timeoutMs: d.timeoutMs,
+  };
   try {
-    const result = await adapter.publish({
-      record,
-      request: req,
-      file: d.mediaPath(req.media.hash),
-      ledger: d.ledger,
-      secrets: d.secrets,
-      endpoints: d.endpoints,
-      log: d.log,
-      signal: d.signal,
-      pollMs: d.pollMs,
-      timeoutMs: d.timeoutMs,
-    });
+    if (claimsOf(record) > 0 && adapter.reconcile) {
+      // An earlier attempt sent requests and recorded no result: ask the platform before posting.
+      const found = await adapter.reconcile(a);
+      if (found) {
+        d.log(`${record.channel}: the post of an earlier attempt is on the platform (id ${found.platformId}); recorded it instead of posting again`);
+        return await d.ledger.complete(record.id, found);
+      }
+    }
+    // Committed before the first request leaves: a crash from here on is seen by the next attempt.
+    const delivery = await d.ledger.claim(record.id);
+    const result = await adapter.publish({ ...a, record: { ...record, platformState: { ...record.platformState, claims: delivery } }, delivery });
     return await d.ledger.complete(record.id, result);
   } catch (err) {
     if (err instanceof MissingSecretError) return d.ledger.fail(record.id, { code: err.code, message: err.message, retryable: false });

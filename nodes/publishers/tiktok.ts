@@ -47,6 +47,20 @@ interface StatusData {
 export const tiktokAdapter: PlatformAdapter = {
   channel: "tiktok",
   schedulesNatively: false,
+  async reconcile(a) {
+    const state = a.record.platformState as TtState;
+    // Without a publish_id TikTok has no post of ours: init is what creates one.
+    if (!state.publishId) return null;
+    const token = requireSecret(a.secrets, "TIKTOK_ACCESS_TOKEN", "tiktok");
+    const http = new PlatformClient({ channel: "tiktok", describeError: describeTikTokError, signal: a.signal, log: a.log });
+    const res = await http.request<{ data: StatusData }>(`${a.endpoints.tiktokApi}/v2/post/publish/status/fetch/`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json; charset=UTF-8" },
+      body: JSON.stringify({ publish_id: state.publishId }),
+    });
+    a.log(`tiktok: resuming post ${state.publishId} (${res.body.data.status})`);
+    return res.body.data.status === "PUBLISH_COMPLETE" ? resultOf(res.body.data, state) : null;
+  },
   async publish(a: AdapterContext) {
     const token = requireSecret(a.secrets, "TIKTOK_ACCESS_TOKEN", "tiktok");
     const http = new PlatformClient({ channel: "tiktok", describeError: describeTikTokError, signal: a.signal, log: a.log });
@@ -123,11 +137,15 @@ export const tiktokAdapter: PlatformAdapter = {
       if (status.status === "FAILED") throw new PlatformError("tiktok", "TIKTOK_PUBLISH_FAILED", `TikTok could not publish the video: ${status.fail_reason ?? "unknown reason"}`, false);
       if (Date.now() > deadline) throw new PlatformError("tiktok", "TIKTOK_PROCESSING_TIMEOUT", `TikTok was still processing after ${Math.round(a.timeoutMs / 1000)} s (${status.status})`, true);
     }
-    const postId = status.publicaly_available_post_id?.[0];
-    const url = postId !== undefined && state.username ? `https://www.tiktok.com/@${state.username}/video/${postId}` : null;
-    return { platformId: String(postId ?? state.publishId), url };
+    return resultOf(status, state);
   },
 };
+
+function resultOf(status: StatusData, state: TtState) {
+  const postId = status.publicaly_available_post_id?.[0];
+  const url = postId !== undefined && state.username ? `https://www.tiktok.com/@${state.username}/video/${postId}` : null;
+  return { platformId: String(postId ?? state.publishId), url };
+}
 
 /** TikTok puts caption and hashtags in one title (max 2,200 characters). */
 export const titleOf = (caption: string, hashtags: string[]) =>

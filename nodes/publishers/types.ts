@@ -41,6 +41,8 @@ export interface AdapterContext {
   /** How often to poll a platform's processing status, and for how long at most. */
   pollMs: number;
   timeoutMs: number;
+  /** Which delivery this is: 1 the first, more when earlier attempts claimed the record (ledger.claim). */
+  delivery: number;
 }
 
 export interface PublishResult {
@@ -55,7 +57,17 @@ export interface PlatformAdapter {
   /** The platform itself holds a post until its time (YouTube publishAt); otherwise our scheduler does. */
   schedulesNatively: boolean;
   publish(a: AdapterContext): Promise<PublishResult>;
+  /**
+   * After an earlier attempt claimed the record and left no result (a crash mid-request): look the
+   * post up on the platform from what was checkpointed. A post found is recorded as published and
+   * never posted again; null means the platform has none, and publish() resumes or posts.
+   * Channels without one (webhook) redeliver with `delivery` > 1 instead.
+   */
+  reconcile?(a: Omit<AdapterContext, "delivery">): Promise<PublishResult | null>;
 }
+
+/** How many earlier attempts claimed the record (sent, or may have sent, requests). */
+export const claimsOf = (record: PublicationRecord) => Number(record.platformState.claims ?? 0);
 
 /** A credential from secrets, or a clear error naming the secret (never its value). */
 export function requireSecret(secrets: SecretReader, name: string, channel: PublishChannel): string {

@@ -2,8 +2,13 @@
  * Webhook: POST the asset and its metadata to a URL as multipart/form-data ("metadata" JSON part,
  * "asset" file part), signed with HMAC-SHA256 the way Stripe signs its webhooks:
  *   X-Genjed-Signature: t=<unix seconds>,v1=<hex HMAC of "<t>.<raw body>">
- * and carrying an Idempotency-Key header (run:node:item:channel), so a receiver that saw the
- * delivery before (our crash after their 2xx) can answer without acting twice.
+ *
+ * Delivery is at-least-once with a dedupe key, like every serious webhook sender: we cannot ask a
+ * receiver whether it acted, so an attempt that finds the record claimed by an earlier one (a
+ * crash or timeout while the POST was in flight) delivers again, with the same Idempotency-Key
+ * (run:node:item:channel) and `X-Genjed-Redelivery: 1` plus `X-Genjed-Delivery-Attempt: <n>`
+ * (also `redelivery` and `deliveryAttempt` in the signed metadata). A receiver that saw the key
+ * answers without acting twice.
  */
 import { createHmac } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -12,6 +17,8 @@ import { PlatformClient, PlatformError, retryableStatus, type ErrorShape } from 
 import { requireSecret, type AdapterContext, type PlatformAdapter } from "./types.js";
 
 export const SIGNATURE_HEADER = "x-genjed-signature";
+export const REDELIVERY_HEADER = "x-genjed-redelivery";
+export const DELIVERY_ATTEMPT_HEADER = "x-genjed-delivery-attempt";
 
 export function signWebhook(secret: string, timestamp: number, body: Buffer): string {
   const mac = createHmac("sha256", secret).update(`${timestamp}.`).update(body).digest("hex");
@@ -28,6 +35,7 @@ export const webhookAdapter: PlatformAdapter = {
   schedulesNatively: false,
   async publish(a: AdapterContext) {
     const url = a.request.settings.url as string | undefined;
+    if (a.delivery > 1) a.log(`webhook: delivering again (attempt ${a.delivery}) with the same Idempotency-Key; an earlier delivery may have arrived`);
     if (!url) throw new PlatformError("webhook", "WEBHOOK_NO_URL", "webhook.url is not set in the node config", false);
     const secret = requireSecret(a.secrets, String(a.request.settings.secretName ?? "WEBHOOK_SECRET"), "webhook");
     const { media } = a.request;
@@ -35,6 +43,8 @@ export const webhookAdapter: PlatformAdapter = {
       event: "publication.created",
       idempotencyKey: a.record.idempotencyKey,
       publicationId: a.record.id,
+      deliveryAttempt: a.delivery,
+      redelivery: a.delivery > 1,
       caption: a.request.caption,
       hashtags: a.request.hashtags,
       title: a.request.title,
@@ -63,6 +73,8 @@ export const webhookAdapter: PlatformAdapter = {
       headers: {
         "content-type": `multipart/form-data; boundary=${boundary}`,
         "idempotency-key": a.record.idempotencyKey,
+        [DELIVERY_ATTEMPT_HEADER]: String(a.delivery),
+        ...(a.delivery > 1 ? { [REDELIVERY_HEADER]: "1" } : {}),
         [SIGNATURE_HEADER]: signWebhook(secret, Math.floor(Date.now() / 1000), body),
         "user-agent": "genjed-studio-webhook/1",
       },

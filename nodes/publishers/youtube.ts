@@ -7,7 +7,7 @@
  * means the earlier attempt completed (its video is returned, nothing is uploaded twice).
  * Scheduling is native: a private video with status.publishAt goes public at that time.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { PlatformClient, PlatformError, retryableStatus, type ErrorShape } from "./http.js";
 import { requireSecret, type AdapterContext, type PlatformAdapter } from "./types.js";
 
@@ -41,6 +41,27 @@ interface VideoResource {
 export const youtubeAdapter: PlatformAdapter = {
   channel: "youtube_shorts",
   schedulesNatively: true,
+  async reconcile(a) {
+    const state = a.record.platformState as YtState;
+    const scheduled = a.request.scheduleAt && Date.parse(a.request.scheduleAt) > Date.now() ? a.request.scheduleAt : null;
+    const result = (id: string) => ({ platformId: id, url: `https://youtube.com/shorts/${id}`, ...(scheduled ? { publishedAt: new Date(scheduled).toISOString() } : {}) });
+    if (state.videoId) return result(state.videoId);
+    // No session: YouTube creates the video only when a session's last byte arrives.
+    if (!state.sessionUrl) return null;
+    const token = requireSecret(a.secrets, "YOUTUBE_ACCESS_TOKEN", "youtube_shorts");
+    const http = new PlatformClient({ channel: "youtube_shorts", describeError: describeGoogleError, signal: a.signal, log: a.log });
+    const size = (await stat(a.file)).size;
+    // Google's resumable protocol: an empty PUT with "bytes */size" asks where the upload stands.
+    const probe = await http.request<VideoResource>(state.sessionUrl, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${token}`, "content-range": `bytes */${size}`, "content-length": "0" },
+      okStatuses: [308],
+    });
+    if (probe.status === 308) return null;
+    a.log(`youtube: the earlier upload had completed (video ${probe.body.id})`);
+    await a.ledger.checkpoint(a.record.id, { videoId: probe.body.id });
+    return result(probe.body.id);
+  },
   async publish(a: AdapterContext) {
     const token = requireSecret(a.secrets, "YOUTUBE_ACCESS_TOKEN", "youtube_shorts");
     const http = new PlatformClient({ channel: "youtube_shorts", describeError: describeGoogleError, signal: a.signal, log: a.log });

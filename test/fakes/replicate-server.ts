@@ -87,6 +87,14 @@ export interface FakeReplicate {
   /** Answer the next requests matching method + path with these HTTP errors (e.g. 503 on polls), one each. */
   failNext(method: string, path: RegExp, errors: HttpFault[]): void;
   prediction(id: string): Record<string, unknown> | undefined;
+  /** Answer the next output-file downloads with these HTTP errors, one each (a flaky file host). */
+  failFiles(errors: HttpFault[]): void;
+  /** What Replicate's automatic clean-up does an hour after an API prediction: output and logs removed. */
+  expire(id: string): void;
+  /** How many predictions were created (each one is paid for at Replicate). */
+  readonly created: number;
+  /** Hold each create request this long before it is processed (a slow network), 0 to stop. */
+  holdCreates(ms: number): void;
   /** Files uploaded through POST /v1/files, by id. */
   uploads: Map<string, { bytes: Buffer; contentType: string; name: string }>;
   close(): Promise<void>;
@@ -112,6 +120,8 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
   const fileRequests: RecordedRequest[] = [];
   const faults: Array<{ method: string; path: RegExp; fault: HttpFault }> = [];
   let origin = "";
+  let createHoldMs = 0;
+  const fileFaults: HttpFault[] = [];
 
   function modelState(ref: string): ModelState {
     const [name, version] = ref.split(":");
@@ -151,6 +161,7 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
 
     if (url.pathname.startsWith("/files/")) {
       fileRequests.push(record);
+      if (fileFaults.length) return replyError(reply, fileFaults.shift()!);
       const file = files.get(url.pathname);
       if (!file) return reply(404, { detail: "Not found." });
       record.status = 200;
@@ -170,6 +181,7 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
 
     const modelRoute = /^\/v1\/models\/([^/]+)\/([^/]+)\/predictions$/.exec(url.pathname);
     if (req.method === "POST" && (url.pathname === "/v1/predictions" || modelRoute)) {
+      if (createHoldMs > 0) await new Promise((r) => setTimeout(r, createHoldMs));
       const body = (record.body ?? {}) as { version?: string; input?: Record<string, unknown> };
       let state: ModelState | undefined;
       if (modelRoute) {
@@ -382,9 +394,24 @@ export async function startFakeReplicate(opts: { token?: string } = {}): Promise
     failNext(method, path, errors) {
       for (const fault of errors) faults.push({ method: method.toUpperCase(), path, fault });
     },
+    failFiles(errors) {
+      fileFaults.push(...errors);
+    },
     prediction(id) {
       const p = predictions.get(id);
       return p ? serialize(p) : undefined;
+    },
+    expire(id) {
+      const p = predictions.get(id);
+      if (!p) throw new Error(`no prediction ${id}`);
+      p.output = null;
+      p.logs = "";
+    },
+    get created() {
+      return predictions.size;
+    },
+    holdCreates(ms) {
+      createHoldMs = ms;
     },
     close() {
       for (const p of predictions.values()) for (const t of p.timers) clearTimeout(t);

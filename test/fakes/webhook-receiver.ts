@@ -1,7 +1,9 @@
 /**
  * A webhook receiver that does what a careful one does: verifies the HMAC signature (and its
  * timestamp's age), parses the multipart body, and treats a repeated Idempotency-Key as the same
- * delivery (answers again with the first result, acts once).
+ * delivery (answers again with the first result, acts once). Every signed POST is also kept in
+ * `received` with its redelivery headers, and `holdAnswers` keeps answers back after acting (the
+ * sender looks hung mid-request: how tests kill a worker there).
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { nextId, startFakeServer, type FakeServer } from "./platform-http.js";
@@ -20,6 +22,11 @@ export interface FakeWebhook extends FakeServer {
   deliveries: Delivery[];
   /** Every POST that arrived, signature-valid or not. */
   attempts: number;
+  /** Every signature-valid POST, in arrival order, with the headers a receiver dedupes by. */
+  received: { idempotencyKey: string; redelivery: string | null; deliveryAttempt: string | null }[];
+  /** Act on deliveries but hold their answers until release(). */
+  holdAnswers: boolean;
+  release(): void;
 }
 
 export async function startFakeWebhook(o: { secret?: string; toleranceSec?: number } = {}): Promise<FakeWebhook> {
@@ -37,6 +44,8 @@ export async function startFakeWebhook(o: { secret?: string; toleranceSec?: numb
     if (!timingSafeEqual(expected, Buffer.from(m[2], "hex"))) return reply(401, { error: "signature does not match" });
     const key = String(r.req.headers["idempotency-key"] ?? "");
     if (!key) return reply(400, { error: "Idempotency-Key header is required" });
+    const header = (name: string) => (typeof r.req.headers[name] === "string" ? (r.req.headers[name] as string) : null);
+    fake.received.push({ idempotencyKey: key, redelivery: header("x-genjed-redelivery"), deliveryAttempt: header("x-genjed-delivery-attempt") });
     const seen = deliveries.find((d) => d.idempotencyKey === key);
     if (seen) return reply(200, { id: seen.id, url: `https://cms.example.com/posts/${seen.id}`, duplicate: true });
     const parts = parseMultipart(r.raw, String(r.req.headers["content-type"] ?? ""));
@@ -50,9 +59,26 @@ export async function startFakeWebhook(o: { secret?: string; toleranceSec?: numb
       id: nextId("post_"),
     };
     deliveries.push(d);
+    if (fake.holdAnswers) await new Promise<void>((resolve) => held.push(resolve));
     return reply(200, { id: d.id, url: `https://cms.example.com/posts/${d.id}` });
   });
-  Object.assign(fake, server, { url: `${server.origin}/hooks/genjed`, secret, deliveries, attempts: 0 });
+  const held: (() => void)[] = [];
+  const close = server.close;
+  Object.assign(fake, server, {
+    url: `${server.origin}/hooks/genjed`,
+    secret,
+    deliveries,
+    attempts: 0,
+    received: [],
+    holdAnswers: false,
+    release() {
+      for (const r of held.splice(0)) r();
+    },
+    close() {
+      fake.release();
+      return close();
+    },
+  });
   return fake;
 }
 

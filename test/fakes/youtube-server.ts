@@ -39,6 +39,9 @@ export interface FakeYouTube extends FakeServer {
   sessions: Map<string, Session>;
   /** The next upload PUT stores only this many bytes, then the connection answers 503 (a dropped upload). */
   truncateNextUpload(bytes: number): void;
+  /** Hold the answer of the upload that completes a video (the video exists) until release(). */
+  holdUploadAnswers: boolean;
+  release(): void;
 }
 
 const googleError = (code: number, message: string, reason: string, status: string, domain = "youtube.video") => ({
@@ -110,6 +113,7 @@ export async function startFakeYouTube(o: { token?: string } = {}): Promise<Fake
         stats: {},
       };
       videos.push(s.video);
+      if (fake.holdUploadAnswers) await new Promise<void>((resolve) => held.push(resolve));
       return reply(200, videoResource(s.video));
     }
     if (r.path === "/youtubeanalytics/v2/reports" && r.method === "GET") {
@@ -130,7 +134,17 @@ export async function startFakeYouTube(o: { token?: string } = {}): Promise<Fake
     return reply(404, googleError(404, `No route ${r.method} ${r.path}`, "notFound", "NOT_FOUND", "global"));
   });
 
+  const held: (() => void)[] = [];
+  const close = server.close;
   Object.assign(fake, server, {
+    holdUploadAnswers: false,
+    release() {
+      for (const r of held.splice(0)) r();
+    },
+    close() {
+      fake.release();
+      return close();
+    },
     uploadUrl: `${server.origin}/upload/youtube/v3`,
     apiUrl: `${server.origin}/youtube/v3`,
     analyticsUrl: `${server.origin}/youtubeanalytics/v2`,

@@ -18,7 +18,7 @@ import { redact, toNodeError } from "./errors.js";
 import { outputText, outputUrls, storeOutput, toReplicateFile, type ExpectedKind } from "./files.js";
 import { createRetryingFetch, type RetryPolicy } from "./http.js";
 import { getReplicateModel, replicateModelKeys, type ReplicateModel, type ReplicateModelKind } from "./models.js";
-import { runPrediction } from "./prediction.js";
+import { runPrediction, type PredictionStore } from "./prediction.js";
 
 export interface ReplicateProviderOptions {
   /** API base, e.g. a local fake in tests. Default: env REPLICATE_BASE_URL, else Replicate's public API. */
@@ -27,17 +27,12 @@ export interface ReplicateProviderOptions {
   token?: string;
   fetch?: typeof fetch;
   pollIntervalMs?: number;
-  /** `Prefer: wait=n` on create (fast models answer in one round trip). Default 5 s. */
-  syncWaitSec?: number;
   /** Cancel and fail a prediction that has not finished after this long. Default 30 min. */
   maxWaitMs?: number;
   retry?: Partial<RetryPolicy>;
 }
 
 export const REPLICATE_PUBLIC_API = "https://api.replicate.com/v1";
-
-/** Predictions already billed in this process, so a resumed prediction is not charged twice. */
-const billedPredictions = new Set<string>();
 
 export function createReplicateProvider(ctx: NodeContext, options: ReplicateProviderOptions = {}): GenerationProvider {
   const token = options.token ?? ctx.secrets.get("REPLICATE_API_TOKEN");
@@ -75,13 +70,19 @@ export function createReplicateProvider(ctx: NodeContext, options: ReplicateProv
     const replicate = getClient();
     ctx.progress(0.02);
     // Billed when the prediction settles, whatever the outcome: hardware-priced models charge for
-    // the seconds they ran even when they fail or are canceled; the table knows which do.
+    // the seconds they ran even when they fail or are canceled; the table knows which do. The
+    // checkpoint marks it billed and commits the cost with that mark, so an attempt resuming the
+    // same prediction (in any worker) never records it again.
+    const store = predictionStore(ctx);
+    let billing: Promise<void> = Promise.resolve();
     const bill = (p: Prediction) => {
-      if (billedPredictions.has(p.id)) return;
-      billedPredictions.add(p.id);
-      if (billedPredictions.size > 5000) billedPredictions.delete(billedPredictions.values().next().value!);
+      if (store.billed(p.id)) return;
       const { usd, detail } = predictionCost(modelKey, model, p, facts(p));
       if (usd > 0) ctx.cost(usd, detail);
+      // Marked now (the checkpoint state changes synchronously), written in order.
+      const marked = store.markBilled(p.id);
+      marked.catch(() => {}); // its failure surfaces through `billing`
+      billing = billing.then(() => marked);
     };
     try {
       const prediction = await runPrediction({
@@ -89,16 +90,17 @@ export function createReplicateProvider(ctx: NodeContext, options: ReplicateProv
         modelKey,
         ref: model.ref,
         input,
-        idempotencyKey: ctx.idempotencyKey,
         signal: ctx.signal,
+        store,
         pollIntervalMs: options.pollIntervalMs ?? 1000,
-        syncWaitSec: options.syncWaitSec ?? 5,
         maxWaitMs: options.maxWaitMs ?? 30 * 60_000,
         hooks: { log: (m) => log(m), progress: (f) => ctx.progress(0.05 + 0.8 * f), settled: bill },
       });
+      await billing;
       log(`Replicate prediction ${prediction.id} succeeded${predictTime(prediction)}`);
       return prediction;
     } catch (err) {
+      await billing.catch(() => {});
       throw toNodeError(err, modelKey, token);
     }
   }
@@ -207,6 +209,28 @@ export function createReplicateProvider(ctx: NodeContext, options: ReplicateProv
       throw toNodeError(err, modelKey, token);
     }
   }
+}
+
+interface ReplicateCheckpoint {
+  /** Prediction id by work key (model ref + input). */
+  predictions?: Record<string, string>;
+  /** Predictions whose cost is recorded. */
+  billed?: string[];
+}
+
+/**
+ * Prediction ids in the item's checkpoint, under `replicate` (other keys of the checkpoint are
+ * left as they are), so a later attempt resumes the prediction it paid for, and bills it once.
+ */
+function predictionStore(ctx: NodeContext): PredictionStore & { billed(id: string): boolean; markBilled(id: string): Promise<void> } {
+  const saved = (): ReplicateCheckpoint => (ctx.resumeState?.replicate as ReplicateCheckpoint | undefined) ?? {};
+  const write = (patch: ReplicateCheckpoint) => ctx.checkpoint({ ...ctx.resumeState, replicate: { ...saved(), ...patch } });
+  return {
+    get: (workKey) => saved().predictions?.[workKey],
+    save: (workKey, id) => write({ predictions: { ...saved().predictions, [workKey]: id } }),
+    billed: (id) => saved().billed?.includes(id) ?? false,
+    markBilled: (id) => write({ billed: [...(saved().billed ?? []), id] }),
+  };
 }
 
 /** A request our mapping cannot express (e.g. a malformed aspect ratio) is bad input, not a flaky service. */

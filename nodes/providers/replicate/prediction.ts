@@ -1,14 +1,17 @@
 /**
- * One prediction from start to terminal state: create (by pinned version or by the official-model
- * route, with a short `Prefer: wait` so fast models answer in one round trip), poll until done
- * with progress from the model's logs, cancel on abort or time limit, and surface failures with
- * Replicate's own error text.
+ * One prediction from start to terminal state: create it (by pinned version or by the
+ * official-model route) without `Prefer: wait`, so the create answers at once with the id;
+ * checkpoint that id with the node item before anything else; then poll until done with progress
+ * from the model's logs, cancel on abort or time limit, and surface failures with Replicate's own
+ * error text.
  *
- * Idempotency (at-least-once node work): Replicate has no idempotency keys, so we remember, per
- * worker process, which prediction served (node idempotency key, model, input). A retry of the
- * same work in the same process resumes that prediction (or reuses its finished output) instead of
- * paying for a second one; a failed or canceled one is replaced. Across a worker crash the memory
- * is gone and the work is created again: the price of not persisting ids, kept on purpose simple.
+ * Paying once (at-least-once node work): Replicate has no idempotency keys, so the id of the
+ * prediction serving (ref, input) is stored in the item's checkpoint (ctx.checkpoint, committed
+ * before the first poll). Any later attempt of the same item, in this worker or another one after
+ * a crash, polls that prediction (or reuses its finished output) instead of creating and paying
+ * for a second one. A prediction that failed, was canceled or is gone (404) is replaced, and the
+ * log says so. The one window left is the create's own round trip: a worker killed after
+ * Replicate created the prediction and before its answer arrived loses that id.
  */
 import { createHash } from "node:crypto";
 import type Replicate from "replicate";
@@ -16,6 +19,14 @@ import type { Prediction } from "replicate";
 import { abortReason, sleep } from "./abort.js";
 import { ReplicatePredictionError, ReplicateTimeoutError } from "./errors.js";
 import { ReplicateHttpError } from "./http.js";
+
+/** Where prediction ids are kept across attempts (the node item's checkpoint). */
+export interface PredictionStore {
+  /** The prediction id saved for this work, if an earlier attempt created one. */
+  get(workKey: string): string | undefined;
+  /** Save it durably before returning. */
+  save(workKey: string, predictionId: string): Promise<void>;
+}
 
 export interface PredictionHooks {
   log(message: string): void;
@@ -31,40 +42,46 @@ export interface RunPredictionOptions {
   /** "owner/name" (official model route) or "owner/name:version". */
   ref: string;
   input: Record<string, unknown>;
-  idempotencyKey: string;
   signal: AbortSignal;
   hooks: PredictionHooks;
+  store: PredictionStore;
   pollIntervalMs: number;
-  /** Seconds the create request may block for a result (`Prefer: wait=n`); 0 = return at once. */
-  syncWaitSec: number;
   /** Give up (and cancel) after this long. */
   maxWaitMs: number;
 }
 
 const TERMINAL = new Set(["succeeded", "failed", "canceled"]);
-const MAX_REMEMBERED = 2000;
-const rememberedPredictions = new Map<string, string>();
+const FAST_POLL_MS = 250;
+const FAST_POLLS = 8;
+
+/** Names one piece of work within a node item: the same model and input is the same prediction. */
+export const workKeyOf = (ref: string, input: Record<string, unknown>) =>
+  createHash("sha256").update(ref).update("\0").update(JSON.stringify(input)).digest("hex").slice(0, 32);
 
 export async function runPrediction(opts: RunPredictionOptions): Promise<Prediction> {
   const { client, signal, hooks } = opts;
-  const workKey = `${opts.idempotencyKey}|${createHash("sha256").update(opts.ref).update(JSON.stringify(opts.input)).digest("hex")}`;
+  const workKey = workKeyOf(opts.ref, opts.input);
 
-  let prediction = await resumeRemembered(opts, workKey);
+  let prediction = await resumeSaved(opts, workKey);
   if (!prediction) {
     prediction = await create(opts);
-    remember(workKey, prediction.id);
+    await opts.store.save(workKey, prediction.id);
     hooks.log(`Replicate prediction ${prediction.id} created for ${opts.modelKey} (${opts.ref}), status ${prediction.status}`);
   }
 
   const started = Date.now();
   let lastLogLength = 0;
+  let polls = 0;
   while (!TERMINAL.has(prediction.status)) {
     if (signal.aborted) await cancelAndThrow(opts, prediction.id, abortReason(signal));
     if (Date.now() - started > opts.maxWaitMs) {
       await cancelAndThrow(opts, prediction.id, new ReplicateTimeoutError(prediction.id, opts.modelKey, opts.maxWaitMs / 1000));
     }
     try {
-      await sleep(opts.pollIntervalMs, signal);
+      // Without `Prefer: wait`, a fast model would otherwise wait a full interval for its result:
+      // the first seconds are polled every 250 ms (a fast model costs at most that much more),
+      // then every pollIntervalMs.
+      await sleep(polls++ < FAST_POLLS ? Math.min(opts.pollIntervalMs, FAST_POLL_MS) : opts.pollIntervalMs, signal);
       prediction = await client.predictions.get(prediction.id, { signal });
     } catch (err) {
       if (signal.aborted) await cancelAndThrow(opts, prediction.id, abortReason(signal));
@@ -93,12 +110,9 @@ async function create(opts: RunPredictionOptions): Promise<Prediction> {
   const [model, version] = ref.split(":");
   // The create request gets no abort signal on purpose: aborting it mid-flight could leave a
   // paid prediction running whose id we never learned. Instead, if the node is canceled while it
-  // is in flight, we let it answer (at most syncWaitSec) and cancel what it created.
-  const creating = client.predictions.create({
-    ...(version ? { version } : { model }),
-    input: opts.input,
-    ...(opts.syncWaitSec > 0 ? { wait: opts.syncWaitSec } : {}),
-  });
+  // is in flight, we let it answer and cancel what it created. No `wait`: a blocking create would
+  // hold the id back for seconds, the very window in which a crash makes us pay twice.
+  const creating = client.predictions.create({ ...(version ? { version } : { model }), input: opts.input });
   if (signal.aborted) {
     cancelWhenCreated(opts, creating);
     throw abortReason(signal);
@@ -149,25 +163,35 @@ async function cancelQuietly(opts: RunPredictionOptions, id: string): Promise<vo
   }
 }
 
-async function resumeRemembered(opts: RunPredictionOptions, workKey: string): Promise<Prediction | undefined> {
-  const id = rememberedPredictions.get(workKey);
+async function resumeSaved(opts: RunPredictionOptions, workKey: string): Promise<Prediction | undefined> {
+  const id = opts.store.get(workKey);
   if (!id) return undefined;
+  let previous: Prediction;
   try {
-    const previous = await opts.client.predictions.get(id, { signal: opts.signal });
-    if (previous.status === "failed" || previous.status === "canceled") return undefined;
-    opts.hooks.log(`resuming Replicate prediction ${id} from an earlier attempt (status ${previous.status})`);
-    return previous;
+    previous = await opts.client.predictions.get(id, { signal: opts.signal });
   } catch (err) {
-    if (err instanceof ReplicateHttpError && err.status === 404) return undefined;
-    throw err;
+    if (!(err instanceof ReplicateHttpError && err.status === 404)) throw err;
+    opts.hooks.log(`Replicate prediction ${id} from an earlier attempt is gone (404); creating a new one`);
+    return undefined;
   }
+  if (previous.status === "failed" || previous.status === "canceled") {
+    opts.hooks.log(`Replicate prediction ${id} from an earlier attempt ${previous.status}; creating a new one`);
+    return undefined;
+  }
+  if (previous.status === "succeeded" && outputExpired(previous)) {
+    opts.hooks.log(`Replicate prediction ${id} from an earlier attempt succeeded but its output has expired (Replicate keeps API outputs for an hour); creating a new one`);
+    return undefined;
+  }
+  opts.hooks.log(`resuming Replicate prediction ${id} from an earlier attempt (status ${previous.status})`);
+  return previous;
 }
 
-function remember(workKey: string, id: string) {
-  rememberedPredictions.set(workKey, id);
-  if (rememberedPredictions.size > MAX_REMEMBERED) {
-    rememberedPredictions.delete(rememberedPredictions.keys().next().value!);
-  }
+/** Replicate removes an API prediction's output values and files an hour after it was created. */
+const OUTPUT_KEPT_MS = 55 * 60_000;
+function outputExpired(p: Prediction): boolean {
+  if (p.output === null || p.output === undefined) return true;
+  const created = Date.parse(p.created_at ?? "");
+  return Number.isFinite(created) && Date.now() - created > OUTPUT_KEPT_MS;
 }
 
 /** The last tqdm progress bar in the logs ("  40%|████      | 4/10 [...]"), as 0..1. */

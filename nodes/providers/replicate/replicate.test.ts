@@ -64,7 +64,8 @@ describe("replicate provider", () => {
     expect(costsSince(costs)).toEqual([{ usd: 0.003, detail: "flux-schnell x1 output" }]);
 
     const [create] = createsFor("/v1/models/black-forest-labs/flux-schnell/predictions").slice(-1);
-    expect(create!.headers.prefer).toBe("wait=5");
+    // No blocking `Prefer: wait`: the id comes back at once and is checkpointed before any waiting.
+    expect(create!.headers.prefer).toBeUndefined();
     expect(create!.body).toEqual({
       input: {
         prompt: "a red sneaker",
@@ -120,7 +121,7 @@ describe("replicate provider", () => {
   it("retries 5xx answers with backoff, on create and on polls", async () => {
     fake.script(REPLICATE_MODELS.sdxl.ref, [{ status: 503 }]);
     fake.failNext("GET", /^\/v1\/predictions\//, [{ status: 502 }, { status: 500 }]);
-    const { image } = await provider(h.ctx(), { syncWaitSec: 0 }).generateImage({ prompt: "p", aspectRatio: "4:5", model: "sdxl" });
+    const { image } = await provider(h.ctx()).generateImage({ prompt: "p", aspectRatio: "4:5", model: "sdxl" });
     expect(image.kind).toBe("image");
   });
 
@@ -169,7 +170,7 @@ describe("replicate provider", () => {
     fake.script(REPLICATE_MODELS["flux-schnell"].ref, [{ status: "hang" }]);
     const controller = new AbortController();
     const cancelsBefore = fake.requests.filter((r) => r.path.endsWith("/cancel")).length;
-    const running = provider(h.ctx({ signal: controller.signal }), { syncWaitSec: 0 }).generateImage({ prompt: "slow", aspectRatio: "1:1" });
+    const running = provider(h.ctx({ signal: controller.signal })).generateImage({ prompt: "slow", aspectRatio: "1:1" });
     const outcome = running.catch((e: unknown) => e);
     // Abort once the prediction is being polled (it is running at Replicate).
     const polled = await until(() => fake.requests.find((r) => r.method === "GET" && r.path.startsWith("/v1/predictions/") && fake.prediction(r.path.split("/").pop()!)?.status === "processing"));
@@ -186,13 +187,15 @@ describe("replicate provider", () => {
     fake.script(REPLICATE_MODELS.sdxl.ref, [{ status: "hang" }]);
     const controller = new AbortController();
     const cancelsBefore = fake.requests.filter((r) => r.path.endsWith("/cancel")).length;
-    // Prefer: wait=1 holds the create open for a second: abort while it is in flight.
-    const running = provider(h.ctx({ signal: controller.signal }), { syncWaitSec: 1 }).generateImage({ prompt: "in flight", aspectRatio: "1:1", model: "sdxl" });
+    // A slow network holds the create open for a second: abort while it is in flight.
+    fake.holdCreates(1000);
+    const running = provider(h.ctx({ signal: controller.signal })).generateImage({ prompt: "in flight", aspectRatio: "1:1", model: "sdxl" });
     const outcome = running.catch((e: unknown) => e);
     setTimeout(() => controller.abort(), 100);
     const started = Date.now();
     expect(((await outcome) as Error).name).toBe("AbortError");
     expect(Date.now() - started).toBeLessThan(900); // the node stops at once, without waiting for the create
+    fake.holdCreates(0);
     const cancels = await until(() => {
       const n = fake.requests.filter((r) => r.path.endsWith("/cancel")).length;
       return n > cancelsBefore ? n : undefined;
@@ -209,21 +212,55 @@ describe("replicate provider", () => {
     fake.failNext("GET", /^\/v1\/predictions\//, Array.from({ length: 6 }, () => ({ status: 503 })));
     const first = h.ctx();
     const req = { prompt: "resume me", aspectRatio: "1:1", seed: 9 };
-    await expect(provider(first, { syncWaitSec: 0, retry: { ...FAST_RETRY, maxRetries: 2 } }).generateImage(req)).rejects.toThrow(/HTTP 503/);
+    await expect(provider(first, { retry: { ...FAST_RETRY, maxRetries: 2 } }).generateImage(req)).rejects.toThrow(/HTTP 503/);
     // Attempt 2 of the same work (same idempotency key) picks it up.
     const second = h.ctx({ idempotencyKey: first.idempotencyKey, attempt: 2 });
-    const { image } = await provider(second, { syncWaitSec: 0 }).generateImage(req);
+    const { image } = await provider(second).generateImage(req);
     expect(image.kind).toBe("image");
     expect(createsFor(path).length - before).toBe(1);
     expect(costsSince(costs)).toEqual([{ usd: 0.003, detail: "flux-schnell x1 output" }]);
     expect(h.logs.some((l) => /resuming Replicate prediction/.test(l.message))).toBe(true);
   });
 
+  it("replaces a checkpointed prediction that failed with a new one, and says so", async () => {
+    fake.script(REPLICATE_MODELS["flux-schnell"].ref, [{ status: "failed", error: "CUDA out of memory", durationMs: 50 }, { status: "succeeded", durationMs: 50 }]);
+    const path = "/v1/models/black-forest-labs/flux-schnell/predictions";
+    const before = createsFor(path).length;
+    const first = h.ctx();
+    const req = { prompt: "fail first", aspectRatio: "1:1", seed: 11 };
+    await expect(provider(first).generateImage(req)).rejects.toThrow(/CUDA out of memory/);
+    const failedId = Object.values((first.resumeState!.replicate as { predictions: Record<string, string> }).predictions)[0];
+    const logs = h.logs.length;
+    const second = h.ctx({ idempotencyKey: first.idempotencyKey, attempt: 2 });
+    const { image } = await provider(second).generateImage(req);
+    expect(image.kind).toBe("image");
+    expect(createsFor(path).length - before).toBe(2);
+    expect(h.logs.slice(logs).map((l) => l.message)).toContain(`Replicate prediction ${failedId} from an earlier attempt failed; creating a new one`);
+  });
+
+  it("replaces a checkpointed prediction whose output Replicate has already removed", async () => {
+    const path = "/v1/models/black-forest-labs/flux-schnell/predictions";
+    const before = createsFor(path).length;
+    const first = h.ctx();
+    const req = { prompt: "expire me", aspectRatio: "1:1", seed: 12 };
+    const done = await provider(first).generateImage(req);
+    const id = done.image.meta.predictionId as string;
+    fake.expire(id);
+    const logs = h.logs.length;
+    const second = h.ctx({ idempotencyKey: first.idempotencyKey, attempt: 2 });
+    const again = await provider(second).generateImage(req);
+    expect(again.image.meta.predictionId).not.toBe(id);
+    expect(createsFor(path).length - before).toBe(2);
+    expect(h.logs.slice(logs).map((l) => l.message)).toContain(
+      `Replicate prediction ${id} from an earlier attempt succeeded but its output has expired (Replicate keeps API outputs for an hour); creating a new one`,
+    );
+  });
+
   it("turns a clip into a stored MP4 with SVD, costed as predict_time x A100", async () => {
     const still = await h.storage.put(makePng(64, 36, 1), { mime: "image/png" });
     const costs = h.costs.length;
     const progress = h.progress.length;
-    const { video, model } = await provider(h.ctx(), { syncWaitSec: 0 }).imageToVideo({ image: still, durationSec: 2, fps: 24, motion: 0.3 });
+    const { video, model } = await provider(h.ctx()).imageToVideo({ image: still, durationSec: 2, fps: 24, motion: 0.3 });
     expect(model).toBe("stable-video-diffusion");
     expect(video).toMatchObject({ kind: "video", mime: "video/mp4", meta: { width: 128, height: 72, videoCodec: "h264" } });
     expect(video.meta.durationSec).toBeCloseTo(2, 1);
