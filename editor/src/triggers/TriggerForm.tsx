@@ -95,7 +95,7 @@ export function TriggerForm(props: { graphId: string; document: GraphDocument; v
         {form.kind === "condition" && (
           <>
             <label className="wide">
-              Product feed (JSON or CSV; http(s) URL or file path)
+              Product feed (JSON or CSV; http(s) URL, upload:… reference or a path in examples/)
               <input className="input" value={form.feed} placeholder="https://shop.example.com/inventory.json" onChange={(e) => set({ feed: e.target.value })} data-testid="condition-feed" />
             </label>
             <label>
@@ -122,10 +122,6 @@ export function TriggerForm(props: { graphId: string; document: GraphDocument; v
             <label>
               Stock rises above
               <input className="input" value={form.stockAbove} placeholder="e.g. 0 (back in stock)" onChange={(e) => set({ stockAbove: e.target.value })} />
-            </label>
-            <label className="wide">
-              Private hosts the feed may come from (comma-separated)
-              <input className="input" value={form.allowHosts} placeholder="e.g. 10.0.0.12, inventory.intranet" onChange={(e) => set({ allowHosts: e.target.value })} />
             </label>
             <div className="wide muted small">The first check only learns the feed; after that each change runs the graph once, with the changed products as its input.</div>
           </>
