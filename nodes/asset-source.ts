@@ -74,7 +74,9 @@ async function readCatalogue(ctx: NodeContext, config: AssetSourceConfig): Promi
   // How rows are named in errors: the file's name, or plain "products" for an upload (it has no name here).
   const name = ref.kind === "url" ? new URL(ref.url).pathname.split("/").pop() || "catalogue" : ref.file.kind === "example" ? ref.file.name.split("/").pop()! : "";
   const label = name ? `${name} products` : "products";
-  if (/\.csv$/i.test(ref.kind === "url" ? new URL(ref.url).pathname : ref.file.name) || /text\/csv/i.test(contentType ?? "")) {
+  // An upload has no file name: unless its type says JSON, text that does not open like JSON is CSV.
+  const looksCsv = ref.kind === "file" && ref.file.kind === "upload" && !/json/i.test(contentType ?? "") && !/^\s*[[{]/.test(text);
+  if (looksCsv || /\.csv$/i.test(ref.kind === "url" ? new URL(ref.url).pathname : ref.file.name) || /text\/csv/i.test(contentType ?? "")) {
     try {
       return { rows: csvToRows(text), base, label };
     } catch (err) {

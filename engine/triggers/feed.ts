@@ -28,7 +28,9 @@ export async function loadFeed(feed: string, o: { files: FileResolver; timeoutMs
     } else {
       const file = await o.files.resolve(feed, "feed");
       text = (await file.read()).toString("utf8");
-      csv ||= /\.csv$/i.test(file.name) || /text\/csv/i.test(file.mime ?? "");
+      // An upload has no file name: unless its type says JSON, text that does not open like JSON is CSV.
+      const looksCsv = file.kind === "upload" && !/json/i.test(file.mime ?? "") && !/^\s*[[{]/.test(text);
+      csv ||= looksCsv || /\.csv$/i.test(file.name) || /text\/csv/i.test(file.mime ?? "");
       base = { file };
     }
   } catch (err) {
