@@ -17,7 +17,7 @@ import { testRegistry } from "../../test/nodes.js";
 import { FakeClock, savedGraph, triggerTestEnv } from "../../test/triggers.js";
 import { waitForRun } from "../runs.js";
 import { TriggerScheduler } from "./scheduler.js";
-import { createTrigger, getTrigger, listFires, updateTrigger } from "./store.js";
+import { createTrigger, getTrigger, listFires, TriggerConfigError, updateTrigger } from "./store.js";
 
 let engine: TestEngine;
 let second: Database;
@@ -128,7 +128,10 @@ describe("condition trigger on a JSON feed over HTTP", () => {
       const { graphId } = await savedGraph(engine.db, graph([{ id: "src", type: "test.list", config: { count: 0 } }, { id: "c", type: "test.collect" }], [["src", "items", "c", "items"]]));
       const scheduler = new TriggerScheduler(env);
 
+      // Saved while the server allowed loopback; the operator has since removed it from the allow-list.
+      process.env.GENJED_OUTBOUND_ALLOW = "127.0.0.1";
       const guarded = (await createTrigger(env, graphId, CreateTriggerBodySchema.parse({ kind: "condition", config: { feed: url, target: { nodeId: "src", field: "items" } } })))!;
+      delete process.env.GENJED_OUTBOUND_ALLOW;
       // A trigger saved before allowHosts was retired still loads; the list is ignored, and the log says so.
       await engine.db.sql`update triggers set config = config || '{"allowHosts": ["127.0.0.1"]}'::jsonb where id = ${guarded.id}`;
       await scheduler.tick();
@@ -176,8 +179,17 @@ describe("condition trigger feeds go through the file resolver and the outbound 
       return `upload:${ref.hash}`;
     };
     const scheduler = new TriggerScheduler(env);
+    const body = (feed: string) => CreateTriggerBodySchema.parse({ kind: "condition", config: { feed, target: { nodeId: "src", field: "items" } } });
+    // Refused when saved, naming the field...
+    for (const feed of ["/etc/passwd", "../../secret.key", "file:///etc/passwd", "http://169.254.169.254/latest/meta-data/", "http://[::ffff:a9fe:a9fe]/"]) {
+      const err = await createTrigger(env, graphId, body(feed)).catch((e: Error) => e);
+      expect(err, feed).toBeInstanceOf(TriggerConfigError);
+      expect((err as TriggerConfigError).field).toBe("config.feed");
+    }
+    // ...and at every poll, for triggers saved before the check (the config written directly).
     const lastError = async (feed: string) => {
-      const t = (await createTrigger(env, graphId, CreateTriggerBodySchema.parse({ kind: "condition", config: { feed, target: { nodeId: "src", field: "items" } } })))!;
+      const t = (await createTrigger(env, graphId, body("examples/demo-catalog/products.json")))!;
+      await engine.db.sql`update triggers set config = jsonb_set(config, '{feed}', to_jsonb(${feed}::text)) where id = ${t.id}`;
       await scheduler.tick();
       const error = (await getTrigger(env, t.id))!.lastError;
       await updateTrigger(env, t.id, { enabled: false });

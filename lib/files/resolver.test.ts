@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFileResolver, FileNotFoundError, PathNotAllowedError, type UploadLookup } from "./resolver.js";
+import { checkReference, createFileResolver, FileNotFoundError, PathNotAllowedError, type UploadLookup } from "./resolver.js";
 
 let root: string;
 const SECRET = "root:x:0:0:root:/root:/bin/bash";
@@ -79,5 +79,21 @@ describe("file resolver", () => {
     const real = createFileResolver({ uploads });
     expect((await real.resolve("examples/demo-catalog/products.json", "file")).name).toBe("examples/demo-catalog/products.json");
     await expect(real.resolve("/etc/passwd", "file")).rejects.toBeInstanceOf(PathNotAllowedError);
+  });
+
+  it("checkReference: the same refusals without touching the file system (for settings when saved)", () => {
+    for (const v of ["/etc/passwd", "../x", "examples/../x", "file:///etc/passwd", "secret.key", "upload:xyz", "a\0b"]) {
+      expect(() => checkReference(v, "config.feed"), v).toThrow(PathNotAllowedError);
+    }
+    expect(() => checkReference("examples/shop/products.json", "config.feed")).not.toThrow();
+    expect(() => checkReference(`upload:${"c".repeat(64)}`, "config.feed")).not.toThrow();
+    const err = (() => {
+      try {
+        checkReference("/etc/passwd", "config.feed");
+      } catch (e) {
+        return e as PathNotAllowedError;
+      }
+    })()!;
+    expect(err.reason).toMatch(/^"\/etc\/passwd" is not allowed: absolute paths are refused/);
   });
 });

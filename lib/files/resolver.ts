@@ -24,7 +24,11 @@ export class PathNotAllowedError extends Error {
   ) {
     super(`${field}: ${message}`);
     this.name = "PathNotAllowedError";
+    this.reason = message;
   }
+
+  /** The message without the field (for callers that name the field their own way). */
+  readonly reason: string;
 }
 
 /** An allowed path whose file is not there (a typo in examples/, a deleted upload). */
@@ -93,6 +97,22 @@ function checkSyntax(value: string, field: string): string[] {
   if (segments.includes("..")) throw new PathNotAllowedError(field, `${quote(value)} is not allowed: ".." is refused; ${ALLOWED}`);
   if (!segments.length) throw new PathNotAllowedError(field, `no file given; ${ALLOWED}`);
   return segments;
+}
+
+/**
+ * The checks that need no file system, for validating a setting when it is saved (a trigger's
+ * feed): an upload reference's shape, or a relative path under examples/ without `..`, NUL or a
+ * scheme. Whether the upload belongs to the workspace, and where symlinks lead, is checked when
+ * the file is read.
+ */
+export function checkReference(raw: string, field: string): void {
+  const value = raw.trim();
+  if (UPLOAD_RE.test(value.toLowerCase())) return;
+  if (value.toLowerCase().startsWith(UPLOAD_PREFIX)) throw new PathNotAllowedError(field, `${quote(value)} is not an upload reference (${UPLOAD_PREFIX} then 64 hex digits)`);
+  const segments = checkSyntax(value, field);
+  if (segments[0] !== "examples" || segments.length < 2) {
+    throw new PathNotAllowedError(field, `${quote(value)} is not allowed: relative paths must be inside examples/; ${ALLOWED}`);
+  }
 }
 
 export function createFileResolver(o: FileResolverOptions): FileResolver {

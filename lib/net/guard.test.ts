@@ -6,7 +6,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllowList } from "./classify.js";
-import { guardedFetch, outboundRequest, OutboundError, OutboundRefusedError } from "./guard.js";
+import { checkUrl, guardedFetch, outboundRequest, OutboundError, OutboundRefusedError } from "./guard.js";
 
 let target: http.Server;
 let hopper: http.Server;
@@ -137,5 +137,12 @@ describe("outbound guard", () => {
     // 303 continues as GET without the body, and the credentials stay with the origin they were meant for.
     expect(await followed.json()).toEqual({ method: "GET", body: "", auth: null });
     await expect(guardedFetch("webhook.url", { allow: none })(`http://127.0.0.1:${port}/echo`)).rejects.toThrow(/^webhook\.url: refusing/);
+  });
+
+  it("checkUrl: scheme and literal-address checks without DNS (for settings when saved)", () => {
+    expect(() => checkUrl("http://[::ffff:a9fe:a9fe]/", "config.feed", none)).toThrow(/^config\.feed: refusing .*169\.254\.169\.254 .*link-local/);
+    expect(() => checkUrl("ftp://example.com/x", "config.feed", none)).toThrow(/only http\(s\)/);
+    expect(() => checkUrl("http://127.0.0.1:9/x", "config.feed", parseAllowList("127.0.0.1"))).not.toThrow();
+    expect(() => checkUrl("https://shop.example.com/feed.json", "config.feed", none)).not.toThrow(); // names: checked when fetched
   });
 });

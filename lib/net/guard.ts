@@ -71,6 +71,27 @@ export function displayUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
+/**
+ * The checks that need no DNS, for validating a setting when it is saved (a trigger's feed URL):
+ * http(s) only, and a literal IP host must be public or allowed. Names are checked when fetched.
+ */
+export function checkUrl(raw: string, field: string, allow: AllowList = allowListFromEnv()): void {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new OutboundRefusedError(field, `${field}: not a valid URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new OutboundRefusedError(field, `${field}: refusing ${url.protocol} URL: only http(s) can be fetched`);
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (!net.isIP(host)) return;
+  const c = classifyAddress(host);
+  if (c.reason && !isAllowed(allow, host, host)) {
+    const what = c.embedded ? `${c.embedded} (inside ${c.address})` : c.address;
+    throw new OutboundRefusedError(field, `${field}: refusing ${displayUrl(url)}: ${what} is ${c.reason} (allow it with ${ALLOW_ENV})`);
+  }
+}
+
 /** Resolve the host once and check every answer; the first answer is the one connected to. */
 async function checkedAddress(url: URL, field: string, allow: AllowList): Promise<{ address: string; family: number }> {
   const host = url.hostname.replace(/^\[|\]$/g, "");
