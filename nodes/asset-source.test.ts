@@ -100,23 +100,28 @@ describe("asset.source", () => {
     );
   });
 
-  it("refuses catalogue files outside examples/ and uploads with PATH_NOT_ALLOWED, naming the field and quoting nothing", async () => {
+  it("refuses catalogue files, images and logos outside examples/ when the config is checked, naming the field", () => {
     for (const file of ["/etc/passwd", path.join(outside, "secret.key"), "../../secret.key", "file:///etc/passwd", "package.json"]) {
-      const err = await failure({ source: "file", file });
-      expect(err, file).toBeInstanceOf(PermanentNodeError);
-      expect(err!.code, file).toBe("PATH_NOT_ALLOWED");
-      expect(err!.message, file).toMatch(/^file: /);
-      expect(err!.message).not.toContain("root:x");
+      const r = assetSource.config.safeParse({ source: "file", file });
+      expect(r.success, file).toBe(false);
+      expect(formatIssues(r.error!), file).toEqual([expect.stringMatching(/^file: PATH_NOT_ALLOWED: .* is not allowed: /)]);
     }
+    const r = assetSource.config.safeParse({ source: "inline", products: [row({ images: ["/etc/passwd", "examples/demo-catalog/images/aurora-bottle.png"] })], brand: { logo: "../../secret.key" } });
+    expect(formatIssues(r.error!)).toEqual([
+      expect.stringMatching(/^products\[0\]\.images\[0\]: PATH_NOT_ALLOWED: "\/etc\/passwd" is not allowed: absolute paths are refused/),
+      expect.stringMatching(/^brand\.logo: PATH_NOT_ALLOWED: .*"\.\." is refused/),
+    ]);
   });
 
-  it("refuses product images and logos outside examples/: absolute paths, .., a media blob of this instance", async () => {
+  it("refuses image paths in a catalogue outside examples/ (absolute, .., a media blob of this instance) before reading any", async () => {
     const blob = await h.storage.put(await sharp({ create: { width: 8, height: 8, channels: 3, background: "#000" } }).png().toBuffer(), { mime: "image/png" });
-    const err = await failure({
-      source: "inline",
-      products: [row({ images: ["/etc/passwd", "../../secret.key"] }), row({ id: "b", images: [h.storage.path(blob.hash)] })],
-      brand: { logo: path.join(outside, "secret.key") },
-    });
+    const catalogue = await h.upload(
+      Buffer.from(JSON.stringify({ brand: { name: "B", logo: path.join(outside, "secret.key") }, products: [row({ images: ["/etc/passwd", "../../secret.key"] }), row({ id: "b", images: [h.storage.path(blob.hash), `${base}/shoe.png`] })] })),
+      "application/json",
+    );
+    process.env.GENJED_OUTBOUND_ALLOW = "127.0.0.1"; // the http image would be fetched, were paths not checked first
+    const n = requests.length;
+    const err = await failure({ source: "file", file: catalogue });
     expect(err!.code).toBe("PATH_NOT_ALLOWED");
     const fields = (err!.details as { errors: { field: string; code: string }[] }).errors.map((e) => `${e.field} ${e.code}`);
     expect(fields).toEqual([
@@ -126,6 +131,7 @@ describe("asset.source", () => {
       "brand.logo PATH_NOT_ALLOWED",
     ]);
     expect(err!.message).not.toContain("root:x");
+    expect(requests.length).toBe(n); // nothing was fetched: every reference is checked before any is read
   });
 
   it("refuses a symlink inside examples/ that points outside", async () => {

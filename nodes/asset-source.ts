@@ -7,10 +7,10 @@
 import { z } from "zod";
 import type { MediaRef } from "../schemas/index.js";
 import type { Brand, Product } from "../schemas/content.js";
-import { JsonTextError, parseJsonText } from "../lib/files/index.js";
+import { checkReference, JsonTextError, parseJsonText, PathNotAllowedError } from "../lib/files/index.js";
 import { ALLOW_ENV } from "../lib/net/index.js";
 import { csvToRows } from "./assets/csv.js";
-import { locate, normaliseImage, readSource, sourceLabel, SourceError, type CatalogueBase, type SourceRef } from "./assets/load-image.js";
+import { isHttpUrl, locate, normaliseImage, readSource, sourceLabel, SourceError, type CatalogueBase, type SourceRef } from "./assets/load-image.js";
 import { BrandKitConfigSchema, ProductRowSchema, formatIssues, slug, validateRows, type ProductRow } from "./assets/rows.js";
 import { defineNode, PermanentNodeError, type NodeContext } from "./types.js";
 
@@ -33,6 +33,22 @@ export const AssetSourceConfigSchema = z.strictObject({
    * the operator allows private hosts with GENJED_OUTBOUND_ALLOW. Hidden from the editor (deprecated).
    */
   allowHosts: z.unknown().optional().meta({ deprecated: true }).describe(`Ignored: private hosts are allowed with ${ALLOW_ENV} on the server`),
+}).superRefine((c, ctx) => {
+  // Paths in the config are refused when the graph is checked (saved, run, overridden), naming the
+  // field; the run checks them again with the file system (symlinks, the workspace's uploads).
+  const check = (value: string | undefined, path: (string | number)[]) => {
+    const v = value?.trim();
+    if (!v || isHttpUrl(v)) return;
+    try {
+      checkReference(v, path.join("."));
+    } catch (err) {
+      if (err instanceof PathNotAllowedError) ctx.addIssue({ code: "custom", path, message: `PATH_NOT_ALLOWED: ${err.reason}` });
+      else throw err;
+    }
+  };
+  if (c.source === "file") check(c.file, ["file"]);
+  if (c.source === "inline") c.products.forEach((p, i) => p.images.forEach((img, j) => check(img, ["products", i, "images", j])));
+  check(c.brand.logo, ["brand", "logo"]);
 });
 export type AssetSourceConfig = z.output<typeof AssetSourceConfigSchema>;
 
