@@ -135,7 +135,8 @@ function sendOnce(url: URL, target: { address: string; family: number }, o: Outb
         port: url.port || (isHttps ? 443 : 80),
         path: `${url.pathname}${url.search}`,
         method: o.method,
-        headers: { host: url.host, ...o.headers, ...(o.body !== undefined ? { "content-length": String(Buffer.byteLength(o.body)) } : {}) },
+        // Identity encoding: the body is handed on as it came (no decompression here), and the size limit counts real bytes.
+        headers: { host: url.host, ...o.headers, "accept-encoding": "identity", ...(o.body !== undefined ? { "content-length": String(Buffer.byteLength(o.body)) } : {}) },
         lookup,
         agent: false,
         signal,
