@@ -11,6 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import { connectDatabase, migrate, startEmbeddedPostgres } from "../db/index.js";
 import { createMediaStorage } from "../engine/storage.js";
+import { filesForWorkspace } from "../engine/files.js";
+import { outboundRequest } from "../lib/net/index.js";
 import type { MediaRef } from "../schemas/index.js";
 import type { Brand, Product } from "../schemas/content.js";
 import { assetSource } from "../nodes/asset-source.js";
@@ -57,6 +59,8 @@ export async function benchComposite(opts: { url?: string; home?: string } = {})
         return createLocalProvider(ctx);
       }) as NodeContext["provider"],
       secrets: { get: () => undefined },
+      files: filesForWorkspace(database.sql, scope, null),
+      fetch: outboundRequest,
       suspend: (payload) => ({ __suspend: true, payload }),
       resumeState: null,
       checkpoint: async () => {},

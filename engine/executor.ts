@@ -21,6 +21,8 @@ import type { CostItem, RunError } from "../schemas/index.js";
 import type { AbortRegistry } from "./aborts.js";
 import type { Plan, PlanNode } from "./compile.js";
 import { notifyNodeRow, nowIso, publish } from "./events.js";
+import { filesForRun } from "./files.js";
+import { outboundRequest } from "../lib/net/index.js";
 import { enqueueNodeJobs, queueNameOf, type NodeJobPayload } from "./jobs.js";
 import { loadPlan } from "./plan-cache.js";
 import { attemptEnded, finishItem, finishOnlyItem, haltRun, lockRun, publishNode, settleRun, type ItemOutcome, type RunRow } from "./scheduler.js";
@@ -276,6 +278,8 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
       return make(ctx);
     },
     secrets,
+    files: filesForRun(sql, deps.storage, p.runId),
+    fetch: outboundRequest,
     suspend: (payload) => ({ __suspend: true, payload }),
     resumeState: claim.resumeState,
     checkpoint(state) {

@@ -4,14 +4,13 @@
  * validated with an error naming it, every image is checked reachable and normalised to PNG/JPEG
  * into media storage.
  */
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
 import type { MediaRef } from "../schemas/index.js";
 import type { Brand, Product } from "../schemas/content.js";
+import { checkReference, JsonTextError, parseJsonText, PathNotAllowedError } from "../lib/files/index.js";
+import { ALLOW_ENV } from "../lib/net/index.js";
 import { csvToRows } from "./assets/csv.js";
-import { fetchImage, ImageFetchError, type FetchPolicy } from "./assets/fetch-image.js";
-import { isHttpUrl, loadImageBytes, normaliseImage, resolveLocalPath } from "./assets/load-image.js";
+import { isHttpUrl, locate, normaliseImage, readSource, sourceLabel, SourceError, type CatalogueBase, type SourceRef } from "./assets/load-image.js";
 import { BrandKitConfigSchema, ProductRowSchema, formatIssues, slug, validateRows, type ProductRow } from "./assets/rows.js";
 import { defineNode, PermanentNodeError, type NodeContext } from "./types.js";
 
@@ -23,91 +22,132 @@ export const AssetSourceConfigSchema = z.strictObject({
   file: z
     .string()
     .default("examples/demo-catalog/products.json")
-    .describe("CSV or JSON catalogue: a path (relative to the working directory or the install folder) or an http(s) URL"),
+    .describe("CSV or JSON catalogue: an upload (upload:<sha256>), a path inside examples/, or an http(s) URL"),
   products: z.array(ProductRowSchema).default([]).describe("Inline product rows (source: inline)"),
   urls: z.array(z.string().url()).default([]).describe("Image URLs, one product each, named after the file, price 0 (source: urls; use a catalogue file for prices)"),
   brand: BrandKitConfigSchema.default(BrandKitConfigSchema.parse({})).describe("Brand kit; a `brand` object in a JSON catalogue file replaces it"),
   limit: z.number().int().min(1).max(10_000).optional().describe("Use only the first N products"),
-  allowHosts: z
-    .array(z.string().min(1))
-    .default([])
-    .describe("Hosts or IPs that may be fetched although private or loopback (e.g. an intranet image server)"),
+  /**
+   * Retired: a per-node list of private hosts let an editor open the private network (even the
+   * cloud metadata address). Graphs saved with it still load; it is ignored with a warning, and
+   * the operator allows private hosts with GENJED_OUTBOUND_ALLOW. Hidden from the editor (deprecated).
+   */
+  allowHosts: z.unknown().optional().meta({ deprecated: true }).describe(`Ignored: private hosts are allowed with ${ALLOW_ENV} on the server`),
+}).superRefine((c, ctx) => {
+  // Paths in the config are refused when the graph is checked (saved, run, overridden), naming the
+  // field; the run checks them again with the file system (symlinks, the workspace's uploads).
+  const check = (value: string | undefined, path: (string | number)[]) => {
+    const v = value?.trim();
+    if (!v || isHttpUrl(v)) return;
+    try {
+      checkReference(v, path.join("."));
+    } catch (err) {
+      if (err instanceof PathNotAllowedError) ctx.addIssue({ code: "custom", path, message: `PATH_NOT_ALLOWED: ${err.reason}` });
+      else throw err;
+    }
+  };
+  if (c.source === "file") check(c.file, ["file"]);
+  if (c.source === "inline") c.products.forEach((p, i) => p.images.forEach((img, j) => check(img, ["products", i, "images", j])));
+  check(c.brand.logo, ["brand", "logo"]);
 });
 export type AssetSourceConfig = z.output<typeof AssetSourceConfigSchema>;
+
+export const ALLOW_HOSTS_IGNORED = `allowHosts is ignored: the server's ${ALLOW_ENV} setting decides which private or loopback hosts may be fetched`;
 
 interface LoadedCatalogue {
   rows: unknown[];
   brand?: unknown;
-  /** Relative image paths are resolved against this folder. */
-  baseDir: string;
+  /** What relative image references resolve against. */
+  base?: CatalogueBase;
   /** How errors name where a row came from. */
   label: string;
 }
 
-async function readCatalogue(config: AssetSourceConfig, policy: FetchPolicy): Promise<LoadedCatalogue> {
-  if (config.source === "inline") return { rows: config.products, baseDir: process.cwd(), label: "products" };
+async function readCatalogue(ctx: NodeContext, config: AssetSourceConfig): Promise<LoadedCatalogue> {
+  if (config.source === "inline") return { rows: config.products, label: "products" };
   if (config.source === "urls") {
     const rows = config.urls.map((u) => {
       const base = decodeURIComponent(new URL(u).pathname.split("/").pop() ?? "").replace(/\.[a-z0-9]+$/i, "");
       const name = base.replace(/[-_]+/g, " ").trim().replace(/\b\w/g, (c) => c.toUpperCase());
       return { id: slug(base || u), name, price: 0, images: [u] };
     });
-    return { rows, baseDir: process.cwd(), label: "urls" };
+    return { rows, label: "urls" };
   }
   const file = config.file.trim();
   if (!file) throw new PermanentNodeError("file: no catalogue file given (source: file)", "NODE_INPUT_INVALID", { field: "file" });
+  let ref: SourceRef;
   let text: string;
-  let baseDir: string;
-  if (isHttpUrl(file)) {
-    try {
-      text = (await fetchImage(file, { ...policy, maxBytes: 20 * 1024 * 1024 })).data.toString("utf8");
-    } catch (err) {
-      throw asNodeError(`file: catalogue ${file} could not be fetched: ${(err as Error).message}`, err);
-    }
-    baseDir = process.cwd();
-  } else {
-    const resolved = await resolveLocalPath(file, process.cwd());
-    if (!resolved) throw new PermanentNodeError(`file: catalogue file not found: ${file}`, "NODE_INPUT_INVALID", { field: "file" });
-    text = await readFile(resolved, "utf8");
-    baseDir = path.dirname(resolved);
+  let contentType: string | undefined;
+  try {
+    ref = await locate(ctx, file, "file");
+    const got = await readSource(ctx, ref, "file", 20 * 1024 * 1024);
+    text = got.data.toString("utf8");
+    contentType = got.contentType;
+  } catch (err) {
+    throw asNodeError(err, "file");
   }
-  const name = path.basename(file);
-  if (/\.csv$/i.test(file)) {
+  const base: CatalogueBase = ref.kind === "url" ? { url: ref.url } : { file: ref.file };
+  // How rows are named in errors: the file's name, or plain "products" for an upload (it has no name here).
+  const name = ref.kind === "url" ? new URL(ref.url).pathname.split("/").pop() || "catalogue" : ref.file.kind === "example" ? ref.file.name.split("/").pop()! : "";
+  const label = name ? `${name} products` : "products";
+  // An upload has no file name: unless its type says JSON, text that does not open like JSON is CSV.
+  const looksCsv = ref.kind === "file" && ref.file.kind === "upload" && !/json/i.test(contentType ?? "") && !/^\s*[[{]/.test(text);
+  if (looksCsv || /\.csv$/i.test(ref.kind === "url" ? new URL(ref.url).pathname : ref.file.name) || /text\/csv/i.test(contentType ?? "")) {
     try {
-      return { rows: csvToRows(text), baseDir, label: `${name} products` };
+      return { rows: csvToRows(text), base, label };
     } catch (err) {
-      throw new PermanentNodeError(`file: ${name} is not valid CSV: ${(err as Error).message}`);
+      throw new PermanentNodeError(`file: ${name || file} is not valid CSV: ${(err as Error).message}`, "NODE_INPUT_INVALID", { field: "file" });
     }
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJsonText(text);
   } catch (err) {
-    throw new PermanentNodeError(`file: ${name} is neither CSV (by extension) nor valid JSON: ${(err as Error).message}`);
+    // The parse error says where, never what: the text is not echoed back.
+    const why = err instanceof JsonTextError ? err.message : "not valid JSON";
+    throw new PermanentNodeError(`file: ${name || file} is neither CSV (by extension) nor JSON: ${why}`, "NODE_INPUT_INVALID", { field: "file" });
   }
-  if (Array.isArray(data)) return { rows: data, baseDir, label: `${name} products` };
+  if (Array.isArray(data)) return { rows: data, base, label };
   if (data && typeof data === "object" && Array.isArray((data as { products?: unknown }).products)) {
     const d = data as { products: unknown[]; brand?: unknown };
-    return { rows: d.products, brand: d.brand, baseDir, label: `${name} products` };
+    return { rows: d.products, brand: d.brand, base, label };
   }
-  throw new PermanentNodeError(`file: ${name} must hold a list of products or an object with a "products" list`);
+  throw new PermanentNodeError(`file: ${name || file} must hold a list of products or an object with a "products" list`, "NODE_INPUT_INVALID", { field: "file" });
 }
 
-function asNodeError(message: string, err: unknown): Error {
-  return err instanceof ImageFetchError && !err.permanent ? new Error(message) : new PermanentNodeError(message);
+function asNodeError(err: unknown, field: string): Error {
+  if (err instanceof SourceError) return err.permanent ? new PermanentNodeError(err.message, err.code, { field }) : new Error(err.message);
+  return err as Error;
 }
 
-async function storeImage(ctx: NodeContext, source: string, where: string, baseDir: string, policy: FetchPolicy): Promise<MediaRef> {
-  try {
-    const bytes = await loadImageBytes(source, baseDir, policy);
-    const img = await normaliseImage(bytes);
-    return await ctx.storage.put(img.data, { mime: img.mime, meta: { source: isHttpUrl(source) ? source : path.basename(source) } });
-  } catch (err) {
-    if (err instanceof ImageFetchError) {
-      const msg = `${where}: image ${source}: ${err.message}`;
-      throw err.permanent ? new PermanentNodeError(msg, "NODE_INPUT_INVALID", { field: where }) : new Error(msg);
+/** Every image reference checked (paths refused before any byte is read), or every problem found. */
+async function locateAll(ctx: NodeContext, wanted: { field: string; value: string }[], base: CatalogueBase): Promise<SourceRef[]> {
+  const refs: SourceRef[] = [];
+  const errors: { field: string; code: string; message: string }[] = [];
+  for (const w of wanted) {
+    try {
+      refs.push(await locate(ctx, w.value, w.field, base));
+    } catch (err) {
+      if (!(err instanceof SourceError)) throw err;
+      errors.push({ field: w.field, code: err.code, message: err.message });
     }
-    throw err;
+  }
+  if (errors.length) {
+    const code = errors.find((e) => e.code !== "NODE_INPUT_INVALID")?.code ?? "NODE_INPUT_INVALID";
+    throw new PermanentNodeError(errors.map((e) => e.message).join("\n"), code, { errors });
+  }
+  return refs;
+}
+
+async function storeImage(ctx: NodeContext, ref: SourceRef, field: string): Promise<MediaRef> {
+  try {
+    const { data } = await readSource(ctx, ref, field);
+    const img = await normaliseImage(data).catch((err: unknown) => {
+      throw err instanceof SourceError ? new SourceError(`${field}: ${sourceLabel(ref)}: ${err.message}`, true) : err;
+    });
+    return await ctx.storage.put(img.data, { mime: img.mime, meta: { source: sourceLabel(ref) } });
+  } catch (err) {
+    throw asNodeError(err, field);
   }
 }
 
@@ -126,8 +166,8 @@ export const assetSource = defineNode({
   estimate: (config) => ({ usd: 0, seconds: 1 + 0.3 * (listSize(config) ?? 5) }),
   listSizeHint: (config) => listSize(config),
   async run(_inputs, config, ctx) {
-    const policy: FetchPolicy = { allowHosts: config.allowHosts, signal: ctx.signal };
-    const catalogue = await readCatalogue(config, policy);
+    if (config.allowHosts !== undefined) ctx.log(ALLOW_HOSTS_IGNORED, "warn");
+    const catalogue = await readCatalogue(ctx, config);
 
     let brandKit = config.brand;
     if (catalogue.brand !== undefined) {
@@ -147,28 +187,30 @@ export const assetSource = defineNode({
       );
     }
 
-    // Check every image before failing, so one run reports all unreachable ones.
-    const products: Product[] = [];
+    // Every reference is checked before anything is read or fetched.
+    const wanted = rows.flatMap((row, i) => row.images.map((value, j) => ({ field: `${catalogue.label}[${i}].images[${j}]`, value })));
+    if (brandKit.logo) wanted.push({ field: "brand.logo", value: brandKit.logo });
+    const refs = await locateAll(ctx, wanted, catalogue.base);
+
+    // Read every image before failing, so one run reports all unreachable ones.
+    const stored: MediaRef[] = [];
     const imageErrors: string[] = [];
     let transient: Error | undefined;
-    for (const [i, row] of rows.entries()) {
-      const images: MediaRef[] = [];
-      for (const [j, src] of row.images.entries()) {
-        try {
-          images.push(await storeImage(ctx, src, `${catalogue.label}[${i}].images[${j}]`, catalogue.baseDir, policy));
-        } catch (err) {
-          if (err instanceof PermanentNodeError) imageErrors.push(err.message);
-          else transient ??= err as Error;
-        }
+    for (const [k, ref] of refs.entries()) {
+      try {
+        stored[k] = await storeImage(ctx, ref, wanted[k].field);
+      } catch (err) {
+        if (err instanceof PermanentNodeError) imageErrors.push(err.message);
+        else transient ??= err as Error;
       }
-      products.push(toProduct(row as ProductRow & { id: string }, images));
-      ctx.progress((i + 1) / rows.length);
+      ctx.progress((k + 1) / refs.length);
     }
     if (imageErrors.length) throw new PermanentNodeError(imageErrors.join("\n"), "NODE_INPUT_INVALID", { errors: imageErrors });
     if (transient) throw transient;
 
-    let logo: MediaRef | undefined;
-    if (brandKit.logo) logo = await storeImage(ctx, brandKit.logo, "brand.logo", catalogue.baseDir, policy);
+    let k = 0;
+    const products: Product[] = rows.map((row) => toProduct(row as ProductRow & { id: string }, row.images.map(() => stored[k++])));
+    const logo = brandKit.logo ? stored[k] : undefined;
     const brand: Brand = { name: brandKit.name, colors: brandKit.colors, fonts: brandKit.fonts, tone: brandKit.tone, ...(logo ? { logo } : {}) };
     ctx.log(`${products.length} product${products.length === 1 ? "" : "s"} and brand "${brand.name}" loaded`);
     return { products, brand };

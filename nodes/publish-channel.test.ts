@@ -135,6 +135,22 @@ describe("publish.channel", () => {
     expect(missing.out[0]).toMatchObject({ status: "failed", error: { code: "MISSING_SECRET", message: "webhook needs the secret NO_SUCH_SECRET (add it to the workspace secrets or the environment)" } });
   });
 
+  it("refuses a webhook target on loopback unless GENJED_OUTBOUND_ALLOW lists it, without sending anything", async () => {
+    const allow = process.env.GENJED_OUTBOUND_ALLOW;
+    const before = tb.webhook.attempts;
+    delete process.env.GENJED_OUTBOUND_ALLOW;
+    try {
+      const { out } = await publish({ channels: ["webhook", "library"], webhook: { url: tb.webhook.url } });
+      expect(out[0]).toMatchObject({
+        status: "failed",
+        error: { code: "OUTBOUND_NOT_ALLOWED", retryable: false, message: expect.stringMatching(/^webhook\.url: refusing http:\/\/127\.0\.0\.1:\d+\/.*: 127\.0\.0\.1 is a loopback address \(allow it with GENJED_OUTBOUND_ALLOW\)$/) },
+      });
+      expect(tb.webhook.attempts).toBe(before);
+    } finally {
+      process.env.GENJED_OUTBOUND_ALLOW = allow;
+    }
+  });
+
   it("waits out rate limits (Graph code 4, TikTok 429 Retry-After, YouTube 429) and then publishes", async () => {
     tb.instagram.rateLimit(2);
     tb.tiktok.rateLimit(1, 1);

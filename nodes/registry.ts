@@ -47,8 +47,15 @@ export function describeNode(d: NodeDefinition): NodeTypeInfo {
     description: d.description,
     inputs: d.inputs.map((p) => PortSpecSchema.parse(p)),
     outputs: d.outputs.map((p) => PortSpecSchema.parse({ required: false, ...p })),
-    configSchema: z.toJSONSchema(d.config, { io: "input", unrepresentable: "any" }) as Record<string, unknown>,
+    configSchema: withoutDeprecated(z.toJSONSchema(d.config, { io: "input", unrepresentable: "any" }) as Record<string, unknown>),
     paid,
     providers: d.providers ?? [],
   };
+}
+
+/** Retired options (kept so old graphs still load, ignored at run time) are not offered in the editor. */
+function withoutDeprecated(schema: Record<string, unknown>): Record<string, unknown> {
+  const props = schema.properties as Record<string, { deprecated?: boolean }> | undefined;
+  if (!props) return schema;
+  return { ...schema, properties: Object.fromEntries(Object.entries(props).filter(([, p]) => !p?.deprecated)) };
 }

@@ -6,7 +6,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { filesForWorkspace } from "../engine/files.js";
 import { createMediaStorage, type WorkerMediaStorage } from "../engine/storage.js";
+import { outboundRequest } from "../lib/net/index.js";
 import { createTestDatabase, type TestDatabase } from "../test/db.js";
 import { createLocalProvider } from "./providers/local/index.js";
 import type { Providers } from "./providers/index.js";
@@ -17,6 +19,12 @@ export interface NodeTestHarness {
   db: TestDatabase;
   storage: WorkerMediaStorage;
   root: string;
+  /** The workspace the harness's contexts read uploads of (a workspace of its own). */
+  workspaceId: string;
+  /** Store bytes as an upload of `workspaceId` (default: the harness's) and return its `upload:<sha256>` reference. */
+  upload(data: Buffer, mime: string, workspaceId?: string): Promise<string>;
+  /** A further workspace, for checking one workspace cannot read another's uploads. */
+  createWorkspace(name: string): Promise<string>;
   logs: { level: LogLevel; message: string }[];
   costs: { usd: number; detail: string }[];
   progress: number[];
@@ -42,6 +50,12 @@ export async function createNodeTestHarness(opts: NodeTestHarnessOptions = {}): 
   const progress: number[] = [];
   let counter = 0;
   const checkpoints = new Map<string, Record<string, unknown>>();
+  const createWorkspace = async (name: string) => {
+    const [w] = await db.sql<{ id: string }[]>`insert into workspaces (name) values (${name}) returning id`;
+    return w.id;
+  };
+  const workspaceId = await createWorkspace("node tests");
+  const files = filesForWorkspace(db.sql, storage, workspaceId);
 
   const ctx = (overrides: Partial<NodeContext> = {}): NodeContext => {
     const n = ++counter;
@@ -63,6 +77,8 @@ export async function createNodeTestHarness(opts: NodeTestHarnessOptions = {}): 
         return make(context);
       }) as NodeContext["provider"],
       secrets: { get: (name) => opts.secrets?.[name] },
+      files,
+      fetch: outboundRequest,
       suspend: (payload) => ({ __suspend: true, payload }),
       // Like the engine's: a checkpoint is what the next attempt with the same key resumes from.
       resumeState: checkpoints.get(overrides.idempotencyKey ?? `test-run:test-node-${n}:`) ?? null,
@@ -79,6 +95,13 @@ export async function createNodeTestHarness(opts: NodeTestHarnessOptions = {}): 
     db,
     storage,
     root,
+    workspaceId,
+    async upload(data, mime, ws = workspaceId) {
+      const ref = await storage.put(data, { mime });
+      await db.sql`insert into media_workspaces (hash, workspace_id) values (${ref.hash}, ${ws}) on conflict do nothing`;
+      return `upload:${ref.hash}`;
+    },
+    createWorkspace,
     logs,
     costs,
     progress,

@@ -1,5 +1,7 @@
 import type { z } from "zod";
 import type { MediaRef, PortSpec } from "../schemas/index.js";
+import type { FileResolver } from "../lib/files/index.js";
+import type { OutboundOptions, OutboundResponse } from "../lib/net/index.js";
 import type { Providers } from "./providers/index.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -44,6 +46,16 @@ export interface NodeContext {
   signal: AbortSignal;
   provider<K extends keyof Providers>(kind: K): Providers[K];
   secrets: SecretReader;
+  /**
+   * Every file path a user supplied (catalogue, images, logo) goes through this: uploads of the
+   * run's workspace or files inside examples/, anything else is refused with PATH_NOT_ALLOWED.
+   */
+  files: FileResolver;
+  /**
+   * Every request to a URL a user supplied goes through this guard (public addresses only, unless
+   * GENJED_OUTBOUND_ALLOW lists the host; redirects re-checked). Operator-configured endpoints use plain fetch.
+   */
+  fetch(url: string, o: Omit<OutboundOptions, "allow">): Promise<OutboundResponse>;
   /** Pause this item (state `waiting`); the engine resumes it when a decision arrives. */
   suspend(payload: Record<string, unknown>): Suspension;
   /**

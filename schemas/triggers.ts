@@ -62,7 +62,13 @@ export const InputTargetSchema = z.object({ nodeId: z.string().min(1), field: z.
 export type InputTarget = z.output<typeof InputTargetSchema>;
 
 export const ConditionConfigSchema = z.object({
-  feed: z.string().trim().min(1, "required: a JSON/CSV URL or file of products").describe("http(s) URL or file path of a JSON or CSV product feed"),
+  // A retired `allowHosts` list in an old trigger's config is dropped by this (non-strict) object;
+  // the poller logs that it is ignored (private hosts are allowed with GENJED_OUTBOUND_ALLOW).
+  feed: z
+    .string()
+    .trim()
+    .min(1, "required: a JSON/CSV URL or file of products")
+    .describe("JSON or CSV product feed: an http(s) URL, an upload (upload:<sha256>) or a path inside examples/"),
   intervalSeconds: z.number().int().min(10).max(7 * 86400).default(300),
   keyField: z.string().min(1).default("id"),
   priceField: z.string().min(1).default("price"),
@@ -74,7 +80,6 @@ export const ConditionConfigSchema = z.object({
   /** The first poll only learns the feed, so adding a trigger to a 500-product feed does not start 500 runs. */
   firstPoll: z.enum(["baseline", "fire"]).default("baseline"),
   target: InputTargetSchema.optional().describe("Node and field that receive the changed products; defaults to the asset source"),
-  allowHosts: z.array(z.string().min(1)).default([]).describe("Private hosts the feed may be fetched from"),
 });
 export type ConditionConfig = z.output<typeof ConditionConfigSchema>;
 

@@ -1,6 +1,7 @@
 /**
  * `genjed` command line: start | worker | migrate | validate FILE | run FILE [--json] [--budget USD] | sign-in-link EMAIL | dev
  */
+import { JsonTextError, parseJsonText } from "../lib/files/index.js";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { readConfig, ConfigError } from "./config.js";
@@ -83,9 +84,10 @@ export async function readJsonFile(file: string): Promise<unknown> {
     throw new ConfigError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
   }
   try {
-    return JSON.parse(text);
+    return parseJsonText(text);
   } catch (e) {
-    throw new ConfigError(`${file} is not valid JSON: ${(e as Error).message}`);
+    // Where, never what: the file's text is not echoed.
+    throw new ConfigError(`${file} is ${e instanceof JsonTextError ? e.message : "not valid JSON"}`);
   }
 }
 

@@ -4,13 +4,15 @@ import os from "node:os";
 import path from "node:path";
 import type { NodeRegistry } from "../nodes/registry.js";
 import { startRunFromDocument, startWorker, waitForRun, type ProviderFactory, type StartRunOptions, type WorkerHandle, type WorkerOptions } from "../engine/index.js";
-import { createMediaStorage } from "../engine/storage.js";
+import { createMediaStorage, type WorkerMediaStorage } from "../engine/storage.js";
 import { createTestDatabase, type TestDatabase } from "./db.js";
 
 export interface TestEngine {
   db: TestDatabase;
   home: string;
   registry: NodeRegistry;
+  /** The workers' media storage (blobs under home/media). */
+  storage: WorkerMediaStorage;
   workers: WorkerHandle[];
   startWorker(extra?: Partial<WorkerOptions>): Promise<WorkerHandle>;
   start(document: unknown, o?: Omit<StartRunOptions, "document">): Promise<string>;
@@ -27,6 +29,7 @@ export async function startTestEngine(registry: NodeRegistry, o: { providers?: P
     db,
     home,
     registry,
+    storage,
     workers,
     async startWorker(extra = {}) {
       const w = await startWorker({

@@ -5,9 +5,6 @@
  * inputs, the week and month calendar, and a content plan scheduling a week at once.
  */
 import { createHmac } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import type { GraphDocument } from "../../schemas/graph.js";
@@ -19,7 +16,6 @@ let browser: Browser;
 let page: Page;
 let errors: string[];
 let graphId: string;
-let dir: string;
 
 const product = (id: string, price: number) => ({ id, name: `Bottle ${id}`, price, currency: "EUR", images: ["examples/demo-catalog/images/aurora-bottle.png"] });
 const doc: GraphDocument = {
@@ -39,12 +35,10 @@ beforeAll(async () => {
   errors = watchErrors(page);
   graphId = await createGraph(base, doc);
   await apiJson(base, "POST", `/api/graphs/${graphId}/versions`, { label: "first" });
-  dir = await mkdtemp(path.join(os.tmpdir(), "genjed-e2e-feed-"));
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
   expect(errors).toEqual([]);
 });
 
@@ -114,8 +108,8 @@ it("shows a webhook secret once; a signed delivery runs the graph and shows in t
 });
 
 it("creates a feed condition trigger", async () => {
-  const feed = path.join(dir, "inventory.json");
-  await writeFile(feed, JSON.stringify([product("a", 10)]));
+  // A feed is an http(s) URL, an upload, or a file inside the shipped examples/.
+  const feed = "examples/demo-catalog/products.json";
   await page.goto(`${base}/#/graphs/${graphId}/triggers`);
   await page.getByTestId("kind-condition").click();
   await page.getByTestId("trigger-name").fill("Low stock");

@@ -7,6 +7,8 @@
 import type { ConditionConfig } from "../../schemas/triggers.js";
 import { toJsonb } from "../../db/index.js";
 import type { GraphDocument } from "../../schemas/index.js";
+import { ALLOW_ENV } from "../../lib/net/index.js";
+import { filesForWorkspace } from "../files.js";
 import { lockTrigger, ts, type TriggerEnv, type TriggerRow } from "./env.js";
 import { loadFeed, type FeedRow } from "./feed.js";
 import { insertFire } from "./fires.js";
@@ -78,9 +80,15 @@ export interface PollResult {
 export async function pollCondition(env: TriggerEnv, trigger: TriggerRow): Promise<PollResult> {
   const config = trigger.config as ConditionConfig;
   const { sql } = env.database;
+  if ((trigger.config as { allowHosts?: unknown }).allowHosts !== undefined) {
+    env.log?.(`condition trigger ${trigger.id}: allowHosts is ignored; private or loopback feed hosts are allowed with ${ALLOW_ENV} on the server`);
+  }
   let rows: FeedRow[];
   try {
-    rows = await loadFeed(config.feed, { allowHosts: config.allowHosts });
+    // The feed is read as the trigger's graph's workspace: its uploads, or files in examples/.
+    const [g] = await sql<{ workspaceId: string | null }[]>`select workspace_id as "workspaceId" from graphs where id = ${trigger.graphId}`;
+    const files = filesForWorkspace(sql, env.media ?? noMedia, g?.workspaceId ?? null);
+    rows = await loadFeed(config.feed, { files });
   } catch (err) {
     const error = (err as Error).message;
     await sql`update triggers set last_error = ${error} where id = ${trigger.id}`;
@@ -124,6 +132,13 @@ export async function pollCondition(env: TriggerEnv, trigger: TriggerRow): Promi
     return { fireId, changes, error: null };
   });
 }
+
+/** Without a media store (a TriggerEnv built without one), uploads cannot be read. */
+const noMedia = {
+  read: async () => {
+    throw new Error("uploads are not readable here (no media storage configured)");
+  },
+};
 
 function summarize(changes: FeedChange[]): string {
   const shown = changes.slice(0, 3).map((c) => `${c.key}: ${c.reasons.join(", ")}`);

@@ -2,6 +2,7 @@
 import type { Database, Queryable } from "../../db/index.js";
 import type { triggers } from "../../db/schema-triggers.js";
 import type { NodeRegistry } from "../../nodes/registry.js";
+import type { MediaStorage } from "../../nodes/types.js";
 
 export interface TriggerEnv {
   database: Database;
@@ -9,6 +10,8 @@ export interface TriggerEnv {
   /** The clock. Tests pass a fake one; nothing in triggers reads Date.now() directly. */
   now: () => Date;
   log?: (message: string) => void;
+  /** Media storage, for reading condition feeds given as uploads of the trigger's workspace. */
+  media?: Pick<MediaStorage, "read">;
   /**
    * The secrets key that seals webhook signing secrets (server/auth/secret-key.ts). Without it,
    * webhook triggers cannot be created, rotated or delivered to (the API answers 503).

@@ -3,6 +3,8 @@
  * views the API answers with. Config is validated per kind on every write, with errors naming the
  * config field; a webhook's secret is handed out once and never read back.
  */
+import { checkReference, PathNotAllowedError } from "../../lib/files/index.js";
+import { checkUrl, OutboundRefusedError } from "../../lib/net/index.js";
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, lt } from "drizzle-orm";
 import type { z } from "zod";
@@ -78,6 +80,16 @@ export function validateConfig(kind: TriggerKind, raw: unknown, document: Pick<G
     if (!hasNode(c.target.nodeId)) throw new TriggerConfigError("config.target.nodeId", `the graph has no node "${c.target.nodeId}"`);
     if (c.stockBelow === null && c.stockAbove === null && !c.onNew && !c.onPriceChange) {
       throw new TriggerConfigError("config", "nothing to watch: enable onNew or onPriceChange, or set stockBelow/stockAbove");
+    }
+    // What can be told without reading: the feed is an upload, a path inside examples/, or a
+    // public http(s) URL. Ownership of the upload, symlinks and DNS are checked at each poll.
+    try {
+      if (/^https?:\/\//i.test(c.feed)) checkUrl(c.feed, "config.feed");
+      else checkReference(c.feed, "config.feed");
+    } catch (err) {
+      if (err instanceof PathNotAllowedError) throw new TriggerConfigError("config.feed", err.reason);
+      if (err instanceof OutboundRefusedError) throw new TriggerConfigError("config.feed", err.message.slice("config.feed: ".length));
+      throw err;
     }
   }
   return config;

@@ -5,6 +5,7 @@
  * messages are built from the platform's error fields, never from request URLs or headers).
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { OutboundRefusedError } from "../../lib/net/index.js";
 import type { PublicationError, PublishChannel } from "./ledger.js";
 
 export class PlatformError extends Error {
@@ -45,6 +46,11 @@ export interface PlatformClientOptions {
   /** Longest single wait for a rate limit; a longer Retry-After is returned as a retryable error instead. */
   maxWaitMs?: number;
   log?: (m: string) => void;
+  /**
+   * How requests are sent. Default: global fetch, for the platform base URLs the operator
+   * configures. A URL a user supplied (the webhook target) passes the outbound guard's fetch.
+   */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 export interface PlatformResponse<T = unknown> {
@@ -62,9 +68,11 @@ export class PlatformClient {
     for (let attempt = 0; ; attempt++) {
       let res: Response;
       try {
-        res = await fetch(url, { ...init, signal: this.o.signal, redirect: "manual" });
+        res = await (this.o.fetch ?? fetch)(url, { ...init, signal: this.o.signal, redirect: "manual" });
       } catch (err) {
         if (this.o.signal?.aborted) throw err;
+        // A refused address is the user's to fix, not a network blip: permanent, with the guard's reason.
+        if (err instanceof OutboundRefusedError) throw new PlatformError(this.o.channel, err.code, err.message, false);
         throw new PlatformError(this.o.channel, "NETWORK_ERROR", `could not reach ${new URL(url).host}: ${(err as Error).message}`, true);
       }
       const body = await readBody(res);

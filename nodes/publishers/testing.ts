@@ -87,6 +87,8 @@ export async function startPublishTestbed(o: { extraNodes?: NodeDefinition<any>[
     TIKTOK_ACCESS_TOKEN: tiktok.token,
     WEBHOOK_SECRET: webhook.secret,
     GENJED_PUBLIC_URL: "http://studio.test",
+    // The fake webhook receiver is on loopback: the outbound guard allows it only through the allow-list.
+    GENJED_OUTBOUND_ALLOW: "127.0.0.1",
   };
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);

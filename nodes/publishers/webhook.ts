@@ -13,6 +13,7 @@
 import { createHmac } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { guardedFetch } from "../../lib/net/index.js";
 import { PlatformClient, PlatformError, retryableStatus, type ErrorShape } from "./http.js";
 import { requireSecret, type AdapterContext, type PlatformAdapter } from "./types.js";
 
@@ -67,7 +68,8 @@ export const webhookAdapter: PlatformAdapter = {
     }
     parts.push(Buffer.from(`--${boundary}--\r\n`));
     const body = Buffer.concat(parts);
-    const http = new PlatformClient({ channel: "webhook", describeError: describeWebhookError, signal: a.signal, log: a.log });
+    // The target is user-supplied: it goes through the outbound guard (public addresses, or GENJED_OUTBOUND_ALLOW).
+    const http = new PlatformClient({ channel: "webhook", describeError: describeWebhookError, signal: a.signal, log: a.log, fetch: guardedFetch("webhook.url") });
     const res = await http.request<{ id?: string; url?: string } | null>(url, {
       method: "POST",
       headers: {

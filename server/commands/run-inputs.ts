@@ -3,6 +3,7 @@
  * reads the value from a file) and `--inputs FILE` (`{ "nodeId": { "field": value } }`). They become
  * per-node config overrides, exactly what POST /api/runs takes as `overrides`.
  */
+import { JsonTextError, parseJsonText } from "../../lib/files/index.js";
 import { readFile } from "node:fs/promises";
 import { RunOverridesSchema } from "../../schemas/api.js";
 import { ConfigError } from "../config.js";
@@ -17,9 +18,10 @@ async function readJsonValue(file: string, what: string): Promise<unknown> {
     throw new ConfigError(`${what}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
   }
   try {
-    return JSON.parse(text);
+    return parseJsonText(text);
   } catch (e) {
-    throw new ConfigError(`${what}: ${file} is not valid JSON: ${(e as Error).message}`);
+    // Where, never what: the file's text is not echoed.
+    throw new ConfigError(`${what}: ${file} is ${e instanceof JsonTextError ? e.message : "not valid JSON"}`);
   }
 }
 

@@ -85,6 +85,8 @@ describe("trigger API", () => {
       [graphId, { kind: "webhook", config: { mappings: [{ from: "items", nodeId: "nope" }] } }, "config.mappings.0.nodeId", /no node "nope"/],
       [plain, { kind: "condition", config: { feed: "inventory.csv" } }, "config.target", /no asset source/],
       [graphId, { kind: "condition", config: { feed: "f.json", intervalSeconds: 1 } }, "config.intervalSeconds", /10/],
+      [graphId, { kind: "condition", config: { feed: "/etc/passwd" } }, "config.feed", /^config\.feed: "\/etc\/passwd" is not allowed: absolute paths are refused/],
+      [graphId, { kind: "condition", config: { feed: "http://169.254.169.254/latest/meta-data/" } }, "config.feed", /169\.254\.169\.254 is a link-local address/],
       [graphId, { kind: "cron", versionId: "00000000-0000-4000-8000-000000000000", config: { expression: "@daily" } }, "versionId", /no version/],
     ];
     for (const [g, body, field, message] of cases) {

@@ -35,6 +35,7 @@ import { authOf } from "../auth/middleware.js";
 import { clientIp } from "../auth/request.js";
 import type { AccessRule } from "../auth/policy.js";
 import type { ServerDeps } from "../deps.js";
+import { createMediaStorage } from "../../engine/storage.js";
 import { ApiError, describeZod, handleError, notFound, readJson, uuidParam, zodIssues } from "../errors.js";
 import type { Service } from "../runtime.js";
 
@@ -43,6 +44,7 @@ export const triggerEnv = (deps: ServerDeps, now: () => Date = () => new Date())
   registry: deps.registry,
   now,
   log: (m) => console.log(`[triggers] ${m}`),
+  media: createMediaStorage({ root: deps.mediaRoot, sql: deps.database.sql }),
   secretKey: deps.auth?.secretKey ?? null,
   onRunStarted: auditTriggerRun,
 });

@@ -96,7 +96,7 @@ export function TriggerForm(props: { graphId: string; document: GraphDocument; v
         {form.kind === "condition" && (
           <>
             <div className="wide file-labelled">
-              <label htmlFor="condition-feed">Product feed (JSON or CSV: upload one, or an http(s) URL or examples/ path)</label>
+              <label htmlFor="condition-feed">Product feed (JSON or CSV: upload one, or an http(s) URL or a path in examples/)</label>
               <FileInput id="condition-feed" accept="catalogue" value={form.feed} placeholder="https://shop.example.com/inventory.json" onChange={(v) => set({ feed: v ?? "" })} testId="condition-feed" />
             </div>
             <label>
@@ -123,10 +123,6 @@ export function TriggerForm(props: { graphId: string; document: GraphDocument; v
             <label>
               Stock rises above
               <input className="input" value={form.stockAbove} placeholder="e.g. 0 (back in stock)" onChange={(e) => set({ stockAbove: e.target.value })} />
-            </label>
-            <label className="wide">
-              Private hosts the feed may come from (comma-separated)
-              <input className="input" value={form.allowHosts} placeholder="e.g. 10.0.0.12, inventory.intranet" onChange={(e) => set({ allowHosts: e.target.value })} />
             </label>
             <div className="wide muted small">The first check only learns the feed; after that each change runs the graph once, with the changed products as its input.</div>
           </>

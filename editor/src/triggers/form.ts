@@ -27,7 +27,6 @@ export interface TriggerFormState {
   stockBelow: string;
   stockAbove: string;
   targetNodeId: string;
-  allowHosts: string;
 }
 
 export const PRESETS = Object.entries(CRON_PRESETS).map(([name, expression]) => ({ name, expression }));
@@ -52,7 +51,6 @@ export function initialForm(o: { timezone: string; assetNodeId: string | null })
     stockBelow: "",
     stockAbove: "",
     targetNodeId: o.assetNodeId ?? "",
-    allowHosts: "",
   };
 }
 
@@ -89,7 +87,6 @@ export function triggerBody(s: TriggerFormState): Record<string, unknown> {
       stockBelow: numberOrNull(s.stockBelow, "Stock falls below"),
       stockAbove: numberOrNull(s.stockAbove, "Stock rises above"),
       ...(s.targetNodeId ? { target: { nodeId: s.targetNodeId, field: "products" } } : {}),
-      allowHosts: s.allowHosts.split(",").map((h) => h.trim()).filter(Boolean),
     },
   };
 }
