@@ -46,4 +46,23 @@ describe("uploads in runs", () => {
     expect(ok.status).toBe("succeeded");
     expect(((await nodeOutput(engine, ok.id, "c")) as { out: { id: string; images: { meta: { width: number } }[] }[] }).out[0]).toMatchObject({ id: "u1", images: [{ meta: { width: 20 } }] });
   });
+
+  it("an output cached for one workspace is not handed to another that names the same upload", async () => {
+    const png = await sharp({ create: { width: 12, height: 12, channels: 3, background: "#654321" } }).png().toBuffer();
+    const image = await upload(png, "image/png", mine);
+    const catalogue = await upload(Buffer.from(JSON.stringify([{ id: "c1", name: "Cached", price: 4, images: [image] }])), "application/json", mine);
+
+    // The owner runs first, so its asset.source output sits in the cache ...
+    expect((await engine.run(doc(catalogue), { workspaceId: mine })).status).toBe("succeeded");
+    // ... and a workspace that learnt the hash still gets the refusal, not the owner's products.
+    const refused = await engine.run(doc(catalogue), { workspaceId: theirs });
+    expect(refused.status).toBe("failed");
+    expect(refused.nodes.find((n) => n.nodeId === "assets")).toMatchObject({ status: "failed", error: { code: "PATH_NOT_ALLOWED" } });
+    const [leak] = await engine.db.sql`select 1 from media_workspaces where hash = ${image.slice("upload:".length)} and workspace_id = ${theirs}`;
+    expect(leak).toBeUndefined();
+
+    // Within a workspace the cache still works: the owner's second run costs nothing.
+    const again = await engine.run(doc(catalogue), { workspaceId: mine });
+    expect(again.nodes.find((n) => n.nodeId === "assets")?.status).toBe("cached");
+  });
 });

@@ -30,13 +30,15 @@ export interface RunRow {
   id: string;
   status: RunStatus;
   concurrency: number | null;
+  /** Part of every cache key: a cached output never crosses workspaces (it would skip the upload check). */
+  workspaceId: string | null;
 }
 
 /** Lock the run row (every transition starts here, see lock order above). */
 export async function lockRun(tx: Tx, runId: string): Promise<RunRow & { budgetUsd: number | null; costUsd: number }> {
   const [run] = await tx<(RunRow & { budgetUsd: number | null; costUsd: number })[]>`
     select id, status, budget_usd as "budgetUsd", cost_usd as "costUsd",
-           nullif(concurrency, 0) as concurrency
+           nullif(concurrency, 0) as concurrency, workspace_id as "workspaceId"
     from runs where id = ${runId} for update`;
   if (!run) throw new Error(`run ${runId} does not exist`);
   return run;
@@ -125,7 +127,7 @@ export async function expandNode(
     item: it.item,
     status: it.skipped ? "skipped" : "queued",
     inputs: it.skipped ? null : it.inputs,
-    cache_key: !it.skipped && node.cacheable ? cacheKeyOf(node.type, node.version, config, it.inputs) : null,
+    cache_key: !it.skipped && node.cacheable ? cacheKeyOf(run.workspaceId, node.type, node.version, config, it.inputs) : null,
   }));
   // Insert the items and publish each one's event in the same statement; the node's row and the
   // jobs go in the same round trip (pipelined).
