@@ -78,6 +78,7 @@ interface ItemRow {
   runStatus: string;
   budgetUsd: number | null;
   concurrency: number | null;
+  workspaceId: string | null;
   /** Computed when the item was created (node type + version + config + inputs). */
   cacheKey: string | null;
   cachedOutput: Record<string, unknown> | null;
@@ -93,7 +94,7 @@ async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Pro
   const [row] = await sql<ItemRow[]>`
     select nr.status, nr.stage, nr.inputs, nr.cache_key as "cacheKey", ce.output as "cachedOutput",
            rn.config_patch as patch, r.status as "runStatus", r.budget_usd as "budgetUsd",
-           nullif(r.concurrency, 0) as concurrency
+           nullif(r.concurrency, 0) as concurrency, r.workspace_id as "workspaceId"
     from node_runs nr
     join run_nodes rn on rn.run_id = nr.run_id and rn.node_id = nr.node_id
     join runs r on r.id = nr.run_id
@@ -167,7 +168,7 @@ async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Pro
     runRow = r.run;
   } else {
     attempt = await markRunning(sql, p, { reserve, provider });
-    runRow = { id: p.runId, status: "running", concurrency: row.concurrency };
+    runRow = { id: p.runId, status: "running", concurrency: row.concurrency, workspaceId: row.workspaceId };
   }
   if (attempt === null) return null;
   return { run: runRow, plan, node, def, config, chain, stage, attempt: attempt.attempts, resumeState: attempt.resumeState, inputs, cacheKey };
