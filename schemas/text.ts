@@ -38,23 +38,32 @@ export interface ValueProblem {
  * MAX_JSON_DEPTH. Iterative, so no input can overflow the stack.
  */
 export function unsafeValueIn(value: unknown, maxDepth = MAX_JSON_DEPTH): ValueProblem | null {
-  const stack: { v: unknown; path: (string | number)[] }[] = [{ v: value, path: [] }];
+  // Paths are linked lists, turned into arrays only for the one problem reported: a 10,000-node
+  // document is walked without an array per value.
+  type At = { parent: At | null; key: string | number } | null;
+  const pathOf = (at: At): (string | number)[] => {
+    const out: (string | number)[] = [];
+    for (let a = at; a; a = a.parent) out.push(a.key);
+    return out.reverse();
+  };
+  const stack: { v: unknown; at: At; depth: number }[] = [{ v: value, at: null, depth: 0 }];
   while (stack.length) {
-    const { v, path } = stack.pop()!;
+    const { v, at, depth } = stack.pop()!;
     if (typeof v === "string") {
       const problem = stringProblem(v);
-      if (problem) return { path, message: problem };
+      if (problem) return { path: pathOf(at), message: problem };
     } else if (typeof v === "number") {
-      if (!Number.isFinite(v)) return { path, message: "number is out of range" };
+      if (!Number.isFinite(v)) return { path: pathOf(at), message: "number is out of range" };
     } else if (v !== null && typeof v === "object") {
-      if (path.length >= maxDepth) return { path, message: `nested deeper than ${maxDepth} levels` };
+      if (depth >= maxDepth) return { path: pathOf(at), message: `nested deeper than ${maxDepth} levels` };
       if (Array.isArray(v)) {
-        for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], path: [...path, i] });
+        for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], at: { parent: at, key: i }, depth: depth + 1 });
       } else {
-        for (const [k, child] of Object.entries(v)) {
+        for (const k in v) {
+          if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
           const problem = stringProblem(k);
-          if (problem) return { path: [...path, k], message: `key ${problem}` };
-          stack.push({ v: child, path: [...path, k] });
+          if (problem) return { path: pathOf({ parent: at, key: k }), message: `key ${problem}` };
+          stack.push({ v: (v as Record<string, unknown>)[k], at: { parent: at, key: k }, depth: depth + 1 });
         }
       }
     }
@@ -62,5 +71,8 @@ export function unsafeValueIn(value: unknown, maxDepth = MAX_JSON_DEPTH): ValueP
   return null;
 }
 
-/** A dot path for messages: `nodes.3.config.title`, or `(body)` for the root. */
-export const dotPath = (path: (string | number)[], root = "(body)") => (path.length ? path.map(String).join(".") : root);
+const UNPRINTABLE = new RegExp(`\u0000|${LONE_SURROGATE.source}`, "g");
+const escapeSegment = (seg: string | number) => String(seg).replace(UNPRINTABLE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
+/** A dot path for messages: `nodes.3.config.title`, or `(body)` for the root. A bad key is shown escaped. */
+export const dotPath = (path: (string | number)[], root = "(body)") => (path.length ? path.map(escapeSegment).join(".") : root);
