@@ -74,4 +74,16 @@ describe("route table", () => {
     expect((await chunked.json()).error.code).toBe("BODY_TOO_LARGE");
     expect(reached).toBe(1);
   });
+
+  it("exempts exactly POST /api/uploads (streamed to disk with its own cap) from the JSON limit", async () => {
+    const app = new Hono();
+    app.use("*", bodyLimits(() => routeTable(app)));
+    app.post("/api/uploads", async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength }));
+    app.post("/api/uploads/x", (c) => c.json({}));
+    const big = "a".repeat(2 * 1024 * 1024);
+    expect((await app.request("/api/uploads", { method: "POST", body: big })).status).toBe(200);
+    expect((await app.request("/api/uploads/x", { method: "POST", body: big })).status).toBe(413);
+    expect((await app.request("/api/uploadsx", { method: "POST", body: big })).status).toBe(413);
+    expect((await app.request("/api/uploads", { method: "PUT", body: big })).status).toBe(413);
+  });
 });
