@@ -6,6 +6,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { connectDatabase, migrate, startEmbeddedPostgres } from "../db/index.js";
+import { benchBodyLimit } from "./body-limit.js";
+import { benchCancel } from "./cancel.js";
 import { benchEngine } from "./engine.js";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -21,7 +23,11 @@ async function main() {
   const url = process.env.DATABASE_URL ?? pg!.url;
   const database = connectDatabase(url, { max: 20 });
   await migrate(database);
-  const benches: Bench[] = [{ name: "engine", run: ({ home }) => benchEngine(database, home) }];
+  const benches: Bench[] = [
+    { name: "engine", run: ({ home }) => benchEngine(database, home) },
+    { name: "cancel", run: () => benchCancel(database) },
+    { name: "body-limit", run: ({ url, home }) => benchBodyLimit(url, home) },
+  ];
   for (const extra of await optionalBenches()) benches.push(extra);
   const results: [string, string, number | string][] = [];
   try {

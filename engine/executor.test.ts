@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graph } from "../test/graphs.js";
 import { testRegistry } from "../test/nodes.js";
 import { nodeOutput, startTestEngine, type TestEngine } from "../test/engine.js";
+import type { RunEvent } from "../schemas/index.js";
+import { RunEventHub } from "./events.js";
 import { cancelRun, getRun, retryNode, waitForRun, resolveWaitingItem, RunInputError } from "./runs.js";
 
 let engine: TestEngine;
@@ -214,6 +216,10 @@ describe("executor", () => {
       if (r!.nodes.filter((n) => n.status === "running").length === 2) break;
       await new Promise((res) => setTimeout(res, 50));
     }
+    const events: RunEvent[] = [];
+    const hub = new RunEventHub(engine.db.sql);
+    hub.subscribe((e) => e.runId === runId && events.push(e));
+    await hub.start();
     const t0 = Date.now();
     expect(await cancelRun(engine.db.sql, runId)).toBe(true);
     const run = await waitForRun(engine.db.sql, runId, { timeoutMs: 10_000 });
@@ -230,6 +236,15 @@ describe("executor", () => {
     expect(slow.every((n) => n.status === "canceled")).toBe(true);
     const [{ jobs }] = await engine.db.sql`select count(*)::int as jobs from graphile_worker.jobs where key like ${`node:${runId}:%`}`;
     expect(jobs).toBe(0);
+    // Every item is announced canceled (the 18 queued ones by the cancel, the 2 running ones as they
+    // stop), and the run's own event says canceled.
+    for (let i = 0; i < 100 && new Set(events.filter((e) => e.kind === "node" && e.status === "canceled").map((e) => (e as { item: string }).item)).size < 20; i++) {
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    await hub.stop();
+    const canceledItems = new Set(events.filter((e) => e.kind === "node" && e.nodeId === "slow" && e.status === "canceled").map((e) => (e as { item: string }).item));
+    expect(canceledItems.size).toBe(20);
+    expect(events.some((e) => e.kind === "run" && e.status === "canceled")).toBe(true);
   });
 
   it("reuses cached outputs at $0 when an unchanged graph runs again", async () => {

@@ -10,6 +10,8 @@ export interface NodeJobPayload {
 
 /** Stable per node item, so a queued job can be found (cancel) and never enqueued twice. */
 export const jobKeyOf = (p: NodeJobPayload) => `node:${p.runId}:${p.nodeId}:${p.item}`;
+/** jobKeyOf in SQL, over a node_runs row (or a CTE returning run_id, node_id, item). */
+export const jobKeySql = (q: Queryable) => q`'node:' || run_id || ':' || node_id || ':' || item`;
 
 /**
  * graphile-worker runs a named queue's jobs one at a time, so a run limited to N concurrent

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { GraphDocumentSchema } from "./graph.js";
+import { Text } from "./text.js";
 
 export const ApiErrorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
@@ -7,14 +8,14 @@ export const ApiErrorSchema = z.object({
 export type ApiError = z.infer<typeof ApiErrorSchema>;
 
 export const CreateGraphBodySchema = z.object({
-  name: z.string().min(1).max(200).optional(),
+  name: Text().min(1).max(200).optional(),
   document: GraphDocumentSchema.optional(),
 });
 export const UpdateGraphBodySchema = z.object({
-  name: z.string().min(1).max(200).optional(),
+  name: Text().min(1).max(200).optional(),
   document: GraphDocumentSchema.optional(),
 });
-export const CreateVersionBodySchema = z.object({ label: z.string().max(200).optional() });
+export const CreateVersionBodySchema = z.object({ label: Text().max(200).optional() });
 
 /** Overrides of a node's config for one run (the "inputs form" of a manual run). */
 export const RunOverridesSchema = z.record(z.string(), z.record(z.string(), z.unknown()));

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { Text, unsafeValueIn } from "./text.js";
 
-export const NodeIdSchema = z.string().min(1).max(128);
+export const NodeIdSchema = Text().min(1).max(128);
 
 export const RetryPolicySchema = z.object({
   /** Attempts per provider stage (1 = no retry). */
@@ -12,20 +13,20 @@ export type RetryPolicy = z.infer<typeof RetryPolicySchema>;
 
 export const GraphNodeSchema = z.object({
   id: NodeIdSchema,
-  type: z.string().min(1),
+  type: Text().min(1),
   position: z.object({ x: z.number(), y: z.number() }),
   config: z.record(z.string(), z.unknown()).default({}),
-  label: z.string().optional(),
+  label: Text().optional(),
   retry: RetryPolicySchema.partial().optional(),
 });
 export type GraphNode = z.infer<typeof GraphNodeSchema>;
 
 export const GraphEdgeSchema = z.object({
-  id: z.string().min(1),
+  id: Text().min(1),
   source: NodeIdSchema,
-  sourcePort: z.string().min(1),
+  sourcePort: Text().min(1),
   target: NodeIdSchema,
-  targetPort: z.string().min(1),
+  targetPort: Text().min(1),
 });
 export type GraphEdge = z.infer<typeof GraphEdgeSchema>;
 
@@ -35,12 +36,19 @@ export const GraphSettingsSchema = z.object({
 });
 
 /** The graph document: what the editor edits, what a version snapshots, what a run executes. */
-export const GraphDocumentSchema = z.object({
-  version: z.literal(1),
-  name: z.string().min(1).max(200),
-  nodes: z.array(GraphNodeSchema),
-  edges: z.array(GraphEdgeSchema),
-  settings: GraphSettingsSchema.optional(),
-});
+export const GraphDocumentSchema = z
+  .object({
+    version: z.literal(1),
+    name: Text().min(1).max(200),
+    nodes: z.array(GraphNodeSchema),
+    edges: z.array(GraphEdgeSchema),
+    settings: GraphSettingsSchema.optional(),
+  })
+  // Config values are free-form JSON: one walk refuses NUL, lone surrogates and overflowed numbers
+  // anywhere in them (keys too), naming the path, so no stored document can break the database.
+  .superRefine((doc, ctx) => {
+    const bad = unsafeValueIn(doc);
+    if (bad) ctx.addIssue({ code: "custom", path: bad.path, message: bad.message });
+  });
 export type GraphDocument = z.infer<typeof GraphDocumentSchema>;
 export type GraphDocumentInput = z.input<typeof GraphDocumentSchema>;

@@ -6,3 +6,4 @@ export * from "./catalog.js";
 export * from "./api.js";
 export * from "./compile.js";
 export * from "./content.js";
+export * from "./text.js";

@@ -25,7 +25,8 @@ export const UploadListQuerySchema = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
-export const UploadHashParamSchema = z.object({ hash: z.string().regex(HASH, "a sha256 hex digest (64 lowercase hex characters)") });
+/** A malformed hash names no upload: 404, like an unknown one (the route helper reads `notFound`). */
+export const UploadHashParamSchema = z.object({ hash: z.string().regex(HASH, "a sha256 hex digest (64 lowercase hex characters)").meta({ notFound: "upload" }) });
 
 export const UploadViewSchema = z.object({
   /** What a file field's config value holds to use this file. */

@@ -13,6 +13,7 @@ import { errorResponse, handleError } from "./errors.js";
 import { catalogRoutes } from "./routes/catalog.js";
 import { graphRoutes } from "./routes/graphs.js";
 import { mediaRoutes } from "./routes/media.js";
+import { bodyLimits, route, routeTable } from "./route.js";
 import { runRoutes } from "./routes/runs.js";
 
 /**
@@ -26,6 +27,8 @@ export type RouteModule = (deps: ServerDeps) => { prefix: string; app: Hono; atR
 export function createApp(deps: ServerDeps, features: RouteModule[] = []): Hono {
   const app = new Hono();
   app.onError(handleError);
+  // First of all: a body over its route's limit is refused before auth reads a cookie or anything parses it.
+  app.use("*", bodyLimits(() => routeTable(app)));
 
   // Sign-in and roles, before any route: every request the policy covers is checked here.
   const settings = deps.auth ?? authSettings();
@@ -39,7 +42,7 @@ export function createApp(deps: ServerDeps, features: RouteModule[] = []): Hono 
   app.use("/media/*", check);
   for (const m of mounted) if (m.atRoot && m.access) app.use(`${mountPath(m)}/*`, check);
 
-  app.get("/api/health", async (c) => {
+  route(app, { method: "GET", path: "/api/health", summary: "Liveness: the database answers" }, async (c) => {
     await deps.database.sql`select 1`;
     return c.json({ ok: true, nodeTypes: deps.registry.all().length });
   });

@@ -38,7 +38,11 @@ export const describeZod = (err: z.ZodError) =>
     .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
     .join("; ");
 
-/** Parse a JSON body against a schema: malformed JSON and wrong shapes both answer 400 naming the field. */
+/**
+ * Parse a JSON body against a schema: malformed JSON and wrong shapes both answer 400 naming the field.
+ * Routes declare their schemas with `route()` (server/route.ts), which also refuses NUL and deep nesting;
+ * this and uuidParam remain for code outside a route table.
+ */
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
   let body: unknown;
   const text = await c.req.text();

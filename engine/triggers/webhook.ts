@@ -8,6 +8,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { WebhookConfig } from "../../schemas/triggers.js";
 import type { CompileError } from "../../schemas/index.js";
+import { dotPath, unsafeValueIn } from "../../schemas/text.js";
 import { SecretDecryptError } from "../secret-box.js";
 import type { TriggerEnv } from "./env.js";
 import { dispatchFire, insertFire, PermanentStartError, resolveVersion, type DispatchOutcome } from "./fires.js";
@@ -79,6 +80,9 @@ export async function receiveWebhook(env: TriggerEnv, triggerId: string, rawBody
     } catch (err) {
       return { kind: "bad-body", field: "(body)", message: `the body is not valid JSON: ${(err as Error).message}`, errors: [] };
     }
+    // NUL, lone surrogates, overflowed numbers and deep nesting cannot be stored (PostgreSQL refuses NUL).
+    const bad = unsafeValueIn(body);
+    if (bad) return { kind: "bad-body", field: dotPath(bad.path), message: `${dotPath(bad.path)}: ${bad.message}`, errors: [] };
   }
   let overrides: Overrides;
   try {

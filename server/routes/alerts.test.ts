@@ -126,6 +126,6 @@ describe("alerts", () => {
     expect(rows[0].n).toBe(1);
     const bad = await app.request("/api/alerts?status=loud");
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toBe('status must be firing, resolved or all; got "loud"');
+    expect((await bad.json()).error.message).toBe('status: must be firing, resolved or all; got "loud"');
   });
 });

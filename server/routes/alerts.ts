@@ -3,15 +3,18 @@ import { Hono } from "hono";
 import { listAlerts, ruleStates } from "../../engine/alerts.js";
 import type { ServerDeps } from "../deps.js";
 import { authOf } from "../auth/middleware.js";
-import { ApiError } from "../errors.js";
+import { z } from "zod";
+import { route } from "../route.js";
 import { generationTypesOf } from "../services/alert-evaluator.js";
+
+const AlertsQuery = z.object({
+  status: z.enum(["firing", "resolved", "all"], { error: (i) => `must be firing, resolved or all; got ${JSON.stringify(i.input)}` }).default("all"),
+});
 
 export function alertRoutes(deps: ServerDeps) {
   const app = new Hono();
   const { sql } = deps.database;
-  app.get("/", async (c) => {
-    const status = c.req.query("status") ?? "all";
-    if (status !== "firing" && status !== "resolved" && status !== "all") throw new ApiError(400, "INVALID_QUERY", `status must be firing, resolved or all; got "${status}"`);
+  route(app, { method: "GET", path: "/", summary: "Alert rules with their readings, and the alerts they fired", query: AlertsQuery }, async (c, { query: { status } }) => {
     const workspaceId = authOf(c).workspace.id;
     const [alerts, rules] = await Promise.all([
       listAlerts(sql, { workspaceId, status }),

@@ -8,17 +8,19 @@ import { buildCalendar, createContentPlan, type TriggerEnv } from "../../engine/
 import { CalendarQuerySchema, ContentPlanBodySchema } from "../../schemas/triggers.js";
 import type { RouteModule } from "../app.js";
 import type { AccessRule } from "../auth/policy.js";
-import { notFound, readJson } from "../errors.js";
-import { parseQuery, scopeOf, triggerEnv, triggerErrors } from "./triggers.js";
+import { notFound } from "../errors.js";
+import { route } from "../route.js";
+import { scopeOf, triggerEnv, triggerErrors } from "./triggers.js";
 
 export function createCalendarApp(env: () => TriggerEnv): Hono {
   const app = new Hono();
   app.onError(triggerErrors);
 
-  app.get("/", async (c) => c.json(await buildCalendar(env(), { ...parseQuery(c, CalendarQuerySchema), ...scopeOf(c) })));
+  route(app, { method: "GET", path: "/", summary: "Scheduled, fired and published items per local day", query: CalendarQuerySchema }, async (c, { query }) =>
+    c.json(await buildCalendar(env(), { ...query, ...scopeOf(c) })),
+  );
 
-  app.post("/plan", async (c) => {
-    const body = await readJson(c, ContentPlanBodySchema);
+  route(app, { method: "POST", path: "/plan", summary: "A content plan: days of scheduled runs per channel", body: ContentPlanBodySchema }, async (c, { body }) => {
     const plan = await createContentPlan(env(), body, scopeOf(c));
     if (!plan) throw notFound("graph", body.graphId);
     return c.json(plan, body.dryRun ? 200 : 201);

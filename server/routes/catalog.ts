@@ -3,7 +3,8 @@ import path from "node:path";
 import { Hono } from "hono";
 import { compile } from "../../engine/compile.js";
 import type { ServerDeps } from "../deps.js";
-import { notFound, readJson } from "../errors.js";
+import { notFound } from "../errors.js";
+import { DOCUMENT_BODY_LIMIT, route } from "../route.js";
 import { z } from "zod";
 
 /** Node types, validation and templates: what the editor needs to build and check a graph. */
@@ -11,19 +12,19 @@ export function catalogRoutes(deps: ServerDeps) {
   const app = new Hono();
   const catalog = deps.registry.catalog();
 
-  app.get("/node-types", (c) => c.json(catalog));
+  route(app, { method: "GET", path: "/node-types", summary: "Every node type with its ports and config schema" }, (c) => c.json(catalog));
 
-  app.post("/validate", async (c) => {
-    const doc = await readJson(c, z.unknown());
+  // The document is checked by the compiler (which answers every error at once), not by a schema here.
+  route(app, { method: "POST", path: "/validate", summary: "Compile a document: its errors and cost estimate", body: z.unknown(), bodyLimit: DOCUMENT_BODY_LIMIT }, async (c, { body: doc }) => {
     const result = compile(doc, deps.registry);
     return c.json(result.ok ? { ok: true, errors: [], estimate: result.plan.estimate } : { ok: false, errors: result.errors, estimate: null });
   });
 
-  app.get("/templates", async (c) => c.json((await loadTemplates(deps.templatesDir)).map(({ document, ...t }) => ({ ...t, nodeCount: document.nodes.length }))));
+  route(app, { method: "GET", path: "/templates", summary: "Template graphs" }, async (c) => c.json((await loadTemplates(deps.templatesDir)).map(({ document, ...t }) => ({ ...t, nodeCount: document.nodes.length }))));
 
-  app.get("/templates/:id", async (c) => {
-    const t = (await loadTemplates(deps.templatesDir)).find((x) => x.id === c.req.param("id"));
-    if (!t) throw notFound("template", c.req.param("id"));
+  route(app, { method: "GET", path: "/templates/:id", summary: "One template", params: z.object({ id: z.string().max(200) }) }, async (c, { params: { id } }) => {
+    const t = (await loadTemplates(deps.templatesDir)).find((x) => x.id === id);
+    if (!t) throw notFound("template", id);
     return c.json(t);
   });
 

@@ -3,7 +3,9 @@ import { createGraph, createVersion, deleteGraph, getGraph, getVersion, listGrap
 import { CreateGraphBodySchema, CreateVersionBodySchema, UpdateGraphBodySchema, type GraphDocument } from "../../schemas/index.js";
 import { authOf } from "../auth/middleware.js";
 import type { ServerDeps } from "../deps.js";
-import { notFound, readJson, uuidParam } from "../errors.js";
+import { z } from "zod";
+import { notFound } from "../errors.js";
+import { DOCUMENT_BODY_LIMIT, idParam, route } from "../route.js";
 
 /**
  * The current document: the live collaborative one when the collab service runs, else the stored
@@ -16,6 +18,9 @@ export async function currentDocument(deps: ServerDeps, id: string, scope?: Work
   return g.document;
 }
 
+const GraphParams = z.object({ id: idParam("graph") });
+const VersionParams = z.object({ id: idParam("graph"), versionId: idParam("version") });
+
 export function graphRoutes(deps: ServerDeps) {
   const app = new Hono();
   const { database } = deps;
@@ -23,16 +28,14 @@ export function graphRoutes(deps: ServerDeps) {
   // Every route acts in the caller's workspace: a graph of another workspace is "not found".
   const scope = (c: Context): WorkspaceScope => ({ workspaceId: authOf(c).workspace.id });
 
-  app.get("/", async (c) => c.json(await listGraphs(database, scope(c))));
+  route(app, { method: "GET", path: "/", summary: "Graphs of the workspace" }, async (c) => c.json(await listGraphs(database, scope(c))));
 
-  app.post("/", async (c) => {
-    const body = await readJson(c, CreateGraphBodySchema);
+  route(app, { method: "POST", path: "/", summary: "Create a graph", body: CreateGraphBodySchema, bodyLimit: DOCUMENT_BODY_LIMIT }, async (c, { body }) => {
     const workspaceId = authOf(c).workspace.id;
     return c.json(await createGraph(database, { ...body, workspaceId }), 201);
   });
 
-  app.get("/:id", async (c) => {
-    const id = uuidParam(c, "id", "graph");
+  route(app, { method: "GET", path: "/:id", summary: "A graph and its current document", params: GraphParams }, async (c, { params: { id } }) => {
     const g = await getGraph(database, id, scope(c));
     if (!g) throw notFound("graph", id);
     const document = (await currentDocument(deps, id)) ?? g.document;
@@ -41,9 +44,7 @@ export function graphRoutes(deps: ServerDeps) {
     return c.json({ ...g, name: document.name, document });
   });
 
-  app.put("/:id", async (c) => {
-    const id = uuidParam(c, "id", "graph");
-    const body = await readJson(c, UpdateGraphBodySchema);
+  route(app, { method: "PUT", path: "/:id", summary: "Rename a graph or replace its document", params: GraphParams, body: UpdateGraphBodySchema, bodyLimit: DOCUMENT_BODY_LIMIT }, async (c, { params: { id }, body }) => {
     const current = await currentDocument(deps, id, scope(c));
     if (!current) throw notFound("graph", id);
     const document: GraphDocument = { ...(body.document ?? current), name: body.name ?? body.document?.name ?? current.name };
@@ -53,29 +54,23 @@ export function graphRoutes(deps: ServerDeps) {
     return c.json(g);
   });
 
-  app.delete("/:id", async (c) => {
-    const id = uuidParam(c, "id", "graph");
+  route(app, { method: "DELETE", path: "/:id", summary: "Delete a graph", params: GraphParams }, async (c, { params: { id } }) => {
     if (!(await deleteGraph(database, id, scope(c)))) throw notFound("graph", id);
     return c.body(null, 204);
   });
 
-  app.get("/:id/versions", async (c) => {
-    const id = uuidParam(c, "id", "graph");
+  route(app, { method: "GET", path: "/:id/versions", summary: "Saved versions of a graph", params: GraphParams }, async (c, { params: { id } }) => {
     if (!(await getGraph(database, id, scope(c)))) throw notFound("graph", id);
     return c.json(await listVersions(database, id));
   });
 
-  app.post("/:id/versions", async (c) => {
-    const id = uuidParam(c, "id", "graph");
-    const body = await readJson(c, CreateVersionBodySchema);
+  route(app, { method: "POST", path: "/:id/versions", summary: "Snapshot the current document as a version", params: GraphParams, body: CreateVersionBodySchema }, async (c, { params: { id }, body }) => {
     const document = await currentDocument(deps, id, scope(c));
     if (!document) throw notFound("graph", id);
     return c.json(await createVersion(database, id, document, body.label), 201);
   });
 
-  app.get("/:id/versions/:versionId", async (c) => {
-    const id = uuidParam(c, "id", "graph");
-    const versionId = uuidParam(c, "versionId", "version");
+  route(app, { method: "GET", path: "/:id/versions/:versionId", summary: "One version", params: VersionParams }, async (c, { params: { id, versionId } }) => {
     if (!(await getGraph(database, id, scope(c)))) throw notFound("graph", id);
     const v = await getVersion(database, id, versionId);
     if (!v) throw notFound("version", versionId);

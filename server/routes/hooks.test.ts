@@ -168,6 +168,14 @@ describe("POST /hooks/:triggerId", () => {
     expect(notJson.status).toBe(400);
     expect((await notJson.json()).error.message).toMatch(/not valid JSON/);
 
+    // PostgreSQL refuses U+0000 in text and jsonb: refused here, naming the field, not a 500 at insert.
+    const nul = await send(JSON.stringify({ products: [{ ...demoProduct("a"), name: "bad\u0000name" }] }));
+    expect(nul.status).toBe(400);
+    expect((await nul.json()).error).toMatchObject({ code: "INVALID_BODY", details: { field: "products.0.name" } });
+    const surrogate = await send(`{"products":[{"id":"a","name":"\\ud800","price":1}]}`);
+    expect(surrogate.status).toBe(400);
+    expect((await surrogate.json()).error.details.field).toBe("products.0.name");
+
     expect(await runCount(id)).toBe(0);
     expect(await fireCount(id)).toBe(0);
   });

@@ -6,10 +6,11 @@
  * 503 when the server has no secrets key. Only a 202 records anything.
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
 import { receiveWebhook, SIGNATURE_HEADER, type TriggerEnv } from "../../engine/triggers/index.js";
 import type { RouteModule } from "../app.js";
-import { errorResponse, handleError, uuidParam } from "../errors.js";
+import { errorResponse, handleError } from "../errors.js";
+import { idParam, route } from "../route.js";
 import { triggerEnv } from "./triggers.js";
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -17,11 +18,19 @@ const MAX_BODY_BYTES = 5 * 1024 * 1024;
 export function createHookApp(env: () => TriggerEnv): Hono {
   const app = new Hono();
   app.onError(handleError);
-  app.post(
-    "/:triggerId",
-    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => errorResponse(c, 413, "BODY_TOO_LARGE", `the body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`) }),
-    async (c) => {
-      const id = uuidParam(c, "triggerId", "webhook trigger");
+  route(
+    app,
+    {
+      method: "POST",
+      path: "/:triggerId",
+      summary: "Deliver a signed webhook: starts the trigger's graph",
+      params: z.object({ triggerId: idParam("webhook trigger") }),
+      // The signature covers the exact bytes, so the handler reads them; the trigger's mappings check the JSON.
+      body: z.unknown(),
+      rawBody: true,
+      bodyLimit: MAX_BODY_BYTES,
+    },
+    async (c, { params: { triggerId: id } }) => {
       const raw = Buffer.from(await c.req.arrayBuffer());
       const r = await receiveWebhook(env(), id, raw, c.req.header(SIGNATURE_HEADER));
       switch (r.kind) {

@@ -17,7 +17,9 @@ import { Hono } from "hono";
 import { getLibraryItem, listLibraryItems, recordLibraryEvent, visitorId, type LibraryItem } from "../../engine/library.js";
 import { publicUrlSetting } from "../../engine/public-url.js";
 import type { ServerDeps } from "../deps.js";
+import { z } from "zod";
 import { notFound } from "../errors.js";
+import { idParam, route } from "../route.js";
 import { itemPage, jsonFeed, libraryPage, rssFeed, type LibraryLinks } from "../library/render.js";
 
 /** The configured public URL (the same setting workers link with, engine/public-url.ts), else the origin the visitor used. */
@@ -31,43 +33,45 @@ function visitorOf(c: Context): string {
   return visitorId(forwarded || socket || "unknown", c.req.header("user-agent") ?? "");
 }
 
+const ItemParams = z.object({ id: idParam("library item") });
+
 export function libraryRoutes(deps: ServerDeps) {
   const app = new Hono();
   const { sql } = deps.database;
-  const item = async (c: Context): Promise<LibraryItem> => {
-    const found = await getLibraryItem(sql, c.req.param("id") ?? "");
-    if (!found) throw notFound("library item", c.req.param("id") ?? "");
+  const item = async (id: string): Promise<LibraryItem> => {
+    const found = await getLibraryItem(sql, id);
+    if (!found) throw notFound("library item", id);
     return found;
   };
   const track = (c: Context, i: LibraryItem, kind: "view" | "click") =>
     recordLibraryEvent(sql, { publicationId: i.id, kind, visitor: visitorOf(c), referrer: c.req.header("referer") ?? null });
 
-  app.get("/", async (c) => c.html(libraryPage(await listLibraryItems(sql), linksFor(c))));
-  app.get("/feed.json", async (c) => c.json(jsonFeed(await listLibraryItems(sql), linksFor(c)), 200, { "content-type": "application/feed+json; charset=utf-8" }));
-  app.get("/feed.rss", async (c) => c.body(rssFeed(await listLibraryItems(sql), linksFor(c)), 200, { "content-type": "application/rss+xml; charset=utf-8" }));
+  route(app, { method: "GET", path: "/", summary: "Page of published videos" }, async (c) => c.html(libraryPage(await listLibraryItems(sql), linksFor(c))));
+  route(app, { method: "GET", path: "/feed.json", summary: "JSON Feed of published videos" }, async (c) => c.json(jsonFeed(await listLibraryItems(sql), linksFor(c)), 200, { "content-type": "application/feed+json; charset=utf-8" }));
+  route(app, { method: "GET", path: "/feed.rss", summary: "RSS of published videos" }, async (c) => c.body(rssFeed(await listLibraryItems(sql), linksFor(c)), 200, { "content-type": "application/rss+xml; charset=utf-8" }));
 
-  app.get("/items/:id", async (c) => {
-    const i = await item(c);
+  route(app, { method: "GET", path: "/items/:id", summary: "One video's page (counts a view)", params: ItemParams }, async (c, { params }) => {
+    const i = await item(params.id);
     await track(c, i, "view");
     return c.html(itemPage(i, linksFor(c)));
   });
-  app.post("/items/:id/view", async (c) => {
-    await track(c, await item(c), "view");
+  route(app, { method: "POST", path: "/items/:id/view", summary: "Play beacon (counts a view)", params: ItemParams }, async (c, { params }) => {
+    await track(c, await item(params.id), "view");
     return c.body(null, 204);
   });
-  app.get("/items/:id/click", async (c) => {
-    const i = await item(c);
+  route(app, { method: "GET", path: "/items/:id/click", summary: "Counts a click, then redirects to the product", params: ItemParams }, async (c, { params }) => {
+    const i = await item(params.id);
     await track(c, i, "click");
     const target = i.product?.url && /^https?:\/\//.test(i.product.url) ? i.product.url : `${linksFor(c).base}/library/items/${i.id}`;
     return c.redirect(target, 302);
   });
 
-  app.get("/media/:id", async (c) => {
-    const i = await item(c);
+  route(app, { method: "GET", path: "/media/:id", summary: "The published video (byte ranges)", params: ItemParams }, async (c, { params }) => {
+    const i = await item(params.id);
     return serveFile(c, path.join(deps.mediaRoot, i.media.hash.slice(0, 2), i.media.hash), i.media.mime, i.media.hash);
   });
-  app.get("/media/:id/poster", async (c) => {
-    const i = await item(c);
+  route(app, { method: "GET", path: "/media/:id/poster", summary: "The published video's poster", params: ItemParams }, async (c, { params }) => {
+    const i = await item(params.id);
     if (!i.media.thumbnail) throw notFound("poster of library item", i.id);
     return serveFile(c, path.join(deps.mediaRoot, i.media.thumbnail.slice(0, 2), i.media.thumbnail), "image/jpeg", i.media.thumbnail);
   });

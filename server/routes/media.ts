@@ -5,14 +5,16 @@ import { Readable } from "node:stream";
 import { Hono } from "hono";
 import type { ServerDeps } from "../deps.js";
 import { authOf } from "../auth/middleware.js";
+import { z } from "zod";
 import { notFound } from "../errors.js";
+import { route } from "../route.js";
+
+const MediaParams = z.object({ hash: z.string().regex(/^[a-f0-9]{64}$/, "a media hash is 64 hex digits").meta({ notFound: "media" }) });
 
 /** Stored media by content hash, with Range support so video can seek. Immutable, so cached forever. */
 export function mediaRoutes(deps: ServerDeps) {
   const app = new Hono();
-  app.get("/:hash", async (c) => {
-    const hash = c.req.param("hash");
-    if (!/^[a-f0-9]{64}$/.test(hash)) throw notFound("media", hash);
+  route(app, { method: "GET", path: "/:hash", summary: "A stored blob by content hash (byte ranges)", params: MediaParams }, async (c, { params: { hash } }) => {
     // Readable only from a workspace whose runs produced or used it (404 elsewhere, like any resource).
     const workspaceId = authOf(c).workspace.id;
     const [row] = await deps.database.sql<{ mime: string }[]>`

@@ -2,13 +2,14 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { decideReview } from "../../engine/review-decisions.js";
-import { getReview, listReviews, ReviewError } from "../../engine/reviews.js";
+import { getReview, listReviews, REVIEW_ID, ReviewError } from "../../engine/reviews.js";
 import { DECISIONS } from "../../nodes/review/payload.js";
 import { writeAudit } from "../auth/audit.js";
 import { authOf } from "../auth/middleware.js";
 import { clientIp } from "../auth/request.js";
 import type { ServerDeps } from "../deps.js";
-import { ApiError, notFound, readJson } from "../errors.js";
+import { ApiError, notFound } from "../errors.js";
+import { intQuery, route } from "../route.js";
 
 export const DecisionBodySchema = z.object({
   decision: z.enum(DECISIONS),
@@ -24,7 +25,12 @@ export function reviewerLabel(user: { name: string; email: string }, given?: str
   return given && given !== user.name && given !== user.email ? `${me} (as "${given}")` : me;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ListReviewsQuery = z.object({
+  status: z.enum(["pending", "decided", "all"], { error: (i) => `must be pending, decided or all; got ${JSON.stringify(i.input)}` }).default("pending"),
+  runId: z.uuid().optional(),
+  limit: intQuery({ min: 1, max: 10_000, default: 100 }),
+});
+const ReviewParams = z.object({ id: z.string().regex(REVIEW_ID, "review ids are numbers").meta({ notFound: "review" }) });
 
 const asApiError = (err: unknown) => (err instanceof ReviewError ? new ApiError(err.status, err.code, err.message, err.details) : err);
 
@@ -32,30 +38,19 @@ export function reviewRoutes(deps: ServerDeps) {
   const app = new Hono();
   const { sql } = deps.database;
 
-  app.get("/", async (c) => {
-    const status = c.req.query("status") ?? "pending";
-    if (status !== "pending" && status !== "decided" && status !== "all") {
-      throw new ApiError(400, "INVALID_QUERY", `status must be pending, decided or all; got "${status}"`);
-    }
-    const runId = c.req.query("runId");
-    if (runId !== undefined && !UUID.test(runId)) throw new ApiError(400, "INVALID_QUERY", "runId must be a UUID");
-    const limit = Number(c.req.query("limit") ?? 100);
-    if (!Number.isInteger(limit) || limit < 1) throw new ApiError(400, "INVALID_QUERY", "limit must be a positive integer");
+  route(app, { method: "GET", path: "/", summary: "The review queue", query: ListReviewsQuery }, async (c, { query: { status, runId, limit } }) => {
     const workspaceId = authOf(c).workspace.id;
     return c.json(await listReviews(sql, { status, runId, limit, workspaceId }));
   });
 
-  app.get("/:id", async (c) => {
-    const id = c.req.param("id");
+  route(app, { method: "GET", path: "/:id", summary: "One review with its items", params: ReviewParams }, async (c, { params: { id } }) => {
     const workspaceId = authOf(c).workspace.id;
     const review = await getReview(sql, id, { workspaceId });
     if (!review) throw notFound("review", id);
     return c.json(review);
   });
 
-  app.post("/:id/decision", async (c) => {
-    const id = c.req.param("id");
-    const body = await readJson(c, DecisionBodySchema);
+  route(app, { method: "POST", path: "/:id/decision", summary: "Decide a review: the run resumes", params: ReviewParams, body: DecisionBodySchema }, async (c, { params: { id }, body }) => {
     const auth = authOf(c);
     try {
       const result = await decideReview(sql, deps.registry, id, { ...body, reviewer: reviewerLabel(auth.user, body.reviewer) }, { workspaceId: auth.workspace.id });

@@ -3,12 +3,14 @@ import { streamSSE } from "hono/streaming";
 import { canonicalJson } from "../../engine/hash.js";
 import { createVersion, getGraph, getVersion, latestVersion } from "../../engine/graphs.js";
 import { cancelRun, getRun, getRunLogs, listRuns, retryNode, startRunFromDocument } from "../../engine/runs.js";
-import { StartRunBodySchema, type GraphDocument, type RunEvent } from "../../schemas/index.js";
+import { z } from "zod";
+import { NodeIdSchema, StartRunBodySchema, type GraphDocument, type RunEvent } from "../../schemas/index.js";
 import { writeAudit } from "../auth/audit.js";
 import { authOf } from "../auth/middleware.js";
 import { clientIp } from "../auth/request.js";
 import type { ServerDeps } from "../deps.js";
-import { ApiError, notFound, readJson, uuidParam } from "../errors.js";
+import { ApiError, notFound } from "../errors.js";
+import { DOCUMENT_BODY_LIMIT, idParam, intQuery, route } from "../route.js";
 import { currentDocument } from "./graphs.js";
 
 /**
@@ -29,6 +31,15 @@ export async function versionForRun(deps: ServerDeps, graphId: string, versionId
   return createVersion(deps.database, graphId, document as GraphDocument, "snapshot for run");
 }
 
+const RunParams = z.object({ id: idParam("run") });
+const RetryParams = z.object({ id: idParam("run"), nodeId: NodeIdSchema });
+const ListRunsQuery = z.object({
+  graphId: z.uuid().optional(),
+  limit: intQuery({ min: 1, max: 10_000, default: 50 }),
+  before: z.iso.datetime({ offset: true, message: "must be an ISO date-time, e.g. 2026-01-31T12:00:00Z" }).optional(),
+});
+const LogsQuery = z.object({ nodeId: NodeIdSchema.optional(), after: intQuery({ min: 0, max: Number.MAX_SAFE_INTEGER, default: 0 }) });
+
 export function runRoutes(deps: ServerDeps) {
   const app = new Hono();
   const { sql } = deps.database;
@@ -37,9 +48,8 @@ export function runRoutes(deps: ServerDeps) {
   const scope = (c: Context) => ({ workspaceId: authOf(c).workspace.id });
   const runIn = (c: Context, id: string) => getRun(sql, id, scope(c));
 
-  app.post("/", async (c) => {
+  route(app, { method: "POST", path: "/", summary: "Start a run of a saved graph or of a document", body: StartRunBodySchema, bodyLimit: DOCUMENT_BODY_LIMIT }, async (c, { body }) => {
     const auth = authOf(c);
-    const body = await readJson(c, StartRunBodySchema);
     let document: unknown = body.document;
     let versionId: string | null = null;
     if (body.graphId) {
@@ -67,31 +77,24 @@ export function runRoutes(deps: ServerDeps) {
     return c.json({ runId }, 201);
   });
 
-  app.get("/", async (c) => {
-    const graphId = c.req.query("graphId");
-    if (graphId !== undefined && !/^[0-9a-f-]{36}$/i.test(graphId)) throw new ApiError(400, "INVALID_QUERY", "graphId must be a UUID");
-    const limit = Number(c.req.query("limit") ?? 50);
-    if (!Number.isInteger(limit) || limit < 1) throw new ApiError(400, "INVALID_QUERY", "limit must be a positive integer");
-    return c.json(await listRuns(sql, { graphId, limit, before: c.req.query("before"), ...scope(c) }));
+  route(app, { method: "GET", path: "/", summary: "Runs of the workspace, newest first", query: ListRunsQuery }, async (c, { query: { graphId, limit, before } }) => {
+    return c.json(await listRuns(sql, { graphId, limit, before, ...scope(c) }));
   });
 
-  app.get("/:id", async (c) => {
-    const id = uuidParam(c, "id", "run");
+  route(app, { method: "GET", path: "/:id", summary: "A run with its nodes", params: RunParams }, async (c, { params: { id } }) => {
     const run = await runIn(c, id);
     if (!run) throw notFound("run", id);
     return c.json(run);
   });
 
-  app.get("/:id/logs", async (c) => {
-    const id = uuidParam(c, "id", "run");
+  route(app, { method: "GET", path: "/:id/logs", summary: "A run's log lines", params: RunParams, query: LogsQuery }, async (c, { params: { id }, query }) => {
     if (!(await runIn(c, id))) throw notFound("run", id);
-    const logs = await getRunLogs(sql, id, { nodeId: c.req.query("nodeId"), afterId: Number(c.req.query("after") ?? 0) || 0 });
+    const logs = await getRunLogs(sql, id, { nodeId: query.nodeId, afterId: query.after });
     return c.json(logs.map((l) => ({ ...l, at: new Date(l.at).toISOString() })));
   });
 
   /** Server-Sent Events: a `snapshot` of the run first, then every change as it is committed. */
-  app.get("/:id/events", async (c) => {
-    const id = uuidParam(c, "id", "run");
+  route(app, { method: "GET", path: "/:id/events", summary: "Server-Sent Events of a run", params: RunParams }, async (c, { params: { id } }) => {
     const first = await runIn(c, id);
     if (!first) throw notFound("run", id);
     return streamSSE(c, async (stream) => {
@@ -128,8 +131,7 @@ export function runRoutes(deps: ServerDeps) {
     });
   });
 
-  app.post("/:id/cancel", async (c) => {
-    const id = uuidParam(c, "id", "run");
+  route(app, { method: "POST", path: "/:id/cancel", summary: "Cancel a run", params: RunParams }, async (c, { params: { id } }) => {
     const run = await runIn(c, id);
     if (!run) throw notFound("run", id);
     const canceled = await cancelRun(sql, id);
@@ -137,9 +139,7 @@ export function runRoutes(deps: ServerDeps) {
     return c.json({ ok: true });
   });
 
-  app.post("/:id/nodes/:nodeId/retry", async (c) => {
-    const id = uuidParam(c, "id", "run");
-    const nodeId = c.req.param("nodeId");
+  route(app, { method: "POST", path: "/:id/nodes/:nodeId/retry", summary: "Run a node again, and what depends on it", params: RetryParams }, async (c, { params: { id, nodeId } }) => {
     const run = await runIn(c, id);
     if (!run) throw notFound("run", id);
     if (!run.nodes.some((n) => n.nodeId === nodeId)) throw notFound("node", nodeId);

@@ -36,7 +36,9 @@ import { clientIp } from "../auth/request.js";
 import type { AccessRule } from "../auth/policy.js";
 import type { ServerDeps } from "../deps.js";
 import { createMediaStorage } from "../../engine/storage.js";
-import { ApiError, describeZod, handleError, notFound, readJson, uuidParam, zodIssues } from "../errors.js";
+import { z } from "zod";
+import { ApiError, handleError, notFound } from "../errors.js";
+import { idParam, intQuery, route } from "../route.js";
 import type { Service } from "../runtime.js";
 
 export const triggerEnv = (deps: ServerDeps, now: () => Date = () => new Date()): TriggerEnv => ({
@@ -105,28 +107,26 @@ function auditTrigger(deps: ServerDeps, c: Context, action: string, t: { id: str
   });
 }
 
-export function parseQuery<T>(c: Context, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import("zod").ZodError } }): T {
-  const r = schema.safeParse(c.req.query());
-  if (!r.success) throw new ApiError(400, "INVALID_QUERY", describeZod(r.error), { issues: zodIssues(r.error) });
-  return r.data;
-}
+const GraphParams = z.object({ id: idParam("graph") });
+const TriggerParams = z.object({ id: idParam("trigger") });
+const FiresQuery = z.object({
+  limit: intQuery({ min: 1, max: 10_000, default: 50 }),
+  before: z.iso.datetime({ offset: true, message: "must be an ISO date-time, e.g. 2026-01-31T12:00:00Z" }).optional(),
+});
 
 /** GET/POST /:id/triggers, mounted under /api/graphs. `env` gives the clock (tests pass a fake one). */
 export function createGraphTriggerApp(deps: ServerDeps, env: () => TriggerEnv = () => triggerEnv(deps)): Hono {
   const app = new Hono();
   app.onError(triggerErrors);
 
-  app.get("/:id/triggers", async (c) => {
-    const id = uuidParam(c, "id", "graph");
+  route(app, { method: "GET", path: "/:id/triggers", summary: "Triggers of a graph", params: GraphParams }, async (c, { params: { id } }) => {
     if (!(await getGraph(deps.database, id, scopeOf(c)))) throw notFound("graph", id);
     const e = env();
     const now = e.now();
     return c.json((await listTriggers(e, { graphId: id })).map((t) => triggerView(t, now)));
   });
 
-  app.post("/:id/triggers", async (c) => {
-    const id = uuidParam(c, "id", "graph");
-    const body = await readJson(c, CreateTriggerBodySchema);
+  route(app, { method: "POST", path: "/:id/triggers", summary: "Add a trigger to a graph", params: GraphParams, body: CreateTriggerBodySchema }, async (c, { params: { id }, body }) => {
     const created = await createTrigger(env(), id, body, scopeOf(c));
     if (!created) throw notFound("graph", id);
     await auditTrigger(deps, c, "trigger.create", created, { enabled: created.enabled });
@@ -140,8 +140,7 @@ export function createTriggerApp(deps: ServerDeps, env: () => TriggerEnv = () =>
   const app = new Hono();
   app.onError(triggerErrors);
 
-  app.get("/cron-preview", (c) => {
-    const q = parseQuery(c, CronPreviewQuerySchema);
+  route(app, { method: "GET", path: "/cron-preview", summary: "A cron schedule in words and its next times", query: CronPreviewQuerySchema }, (c, { query: q }) => {
     let expression: string;
     try {
       expression = validateCron(q.expression, q.timezone);
@@ -159,43 +158,36 @@ export function createTriggerApp(deps: ServerDeps, env: () => TriggerEnv = () =>
   });
 
   /** The trigger, if it exists in the caller's workspace. */
-  const triggerIn = async (c: Context) => {
-    const id = uuidParam(c, "id", "trigger");
+  const triggerIn = async (c: Context, id: string) => {
     const t = await getTrigger(env(), id, scopeOf(c));
     if (!t) throw notFound("trigger", id);
     return t;
   };
 
-  app.get("/:id", async (c) => c.json(triggerView(await triggerIn(c), env().now())));
+  route(app, { method: "GET", path: "/:id", summary: "A trigger", params: TriggerParams }, async (c, { params }) => c.json(triggerView(await triggerIn(c, params.id), env().now())));
 
-  app.patch("/:id", async (c) => {
-    const { id } = await triggerIn(c);
-    const body = await readJson(c, UpdateTriggerBodySchema);
+  route(app, { method: "PATCH", path: "/:id", summary: "Change a trigger", params: TriggerParams, body: UpdateTriggerBodySchema }, async (c, { params, body }) => {
+    const { id } = await triggerIn(c, params.id);
     const t = await updateTrigger(env(), id, body);
     if (!t) throw notFound("trigger", id);
     await auditTrigger(deps, c, "trigger.update", t, { fields: Object.keys(body), ...(body.enabled === undefined ? {} : { enabled: body.enabled }) });
     return c.json(t);
   });
 
-  app.delete("/:id", async (c) => {
-    const t = await triggerIn(c);
+  route(app, { method: "DELETE", path: "/:id", summary: "Delete a trigger", params: TriggerParams }, async (c, { params }) => {
+    const t = await triggerIn(c, params.id);
     if (!(await deleteTrigger(env(), t.id))) throw notFound("trigger", t.id);
     await auditTrigger(deps, c, "trigger.delete", t);
     return c.body(null, 204);
   });
 
-  app.get("/:id/fires", async (c) => {
-    const { id } = await triggerIn(c);
-    const limit = Number(c.req.query("limit") ?? 50);
-    if (!Number.isInteger(limit) || limit < 1) throw new ApiError(400, "INVALID_QUERY", "limit must be a positive integer");
-    const beforeText = c.req.query("before");
-    const before = beforeText ? new Date(beforeText) : undefined;
-    if (before && Number.isNaN(before.getTime())) throw new ApiError(400, "INVALID_QUERY", "before must be an ISO date-time");
-    return c.json(await listFires(env(), id, { limit, before }));
+  route(app, { method: "GET", path: "/:id/fires", summary: "A trigger's fires, newest first", params: TriggerParams, query: FiresQuery }, async (c, { params, query }) => {
+    const { id } = await triggerIn(c, params.id);
+    return c.json(await listFires(env(), id, { limit: query.limit, before: query.before ? new Date(query.before) : undefined }));
   });
 
-  app.post("/:id/secret", async (c) => {
-    const t = await triggerIn(c);
+  route(app, { method: "POST", path: "/:id/secret", summary: "Rotate a webhook trigger's signing secret", params: TriggerParams }, async (c, { params }) => {
+    const t = await triggerIn(c, params.id);
     const id = t.id;
     if (t.kind !== "webhook") throw new ApiError(409, "NOT_A_WEBHOOK", `trigger is a ${t.kind} trigger; only webhooks have a secret`);
     const rotated = await rotateSecret(env(), id);

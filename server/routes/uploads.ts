@@ -22,7 +22,8 @@ import { authOf } from "../auth/middleware.js";
 import { clientIp } from "../auth/request.js";
 import type { RouteModule } from "../app.js";
 import type { ServerDeps } from "../deps.js";
-import { ApiError, describeZod, notFound, zodIssues } from "../errors.js";
+import { ApiError, notFound } from "../errors.js";
+import { route } from "../route.js";
 import { FILE_FIELD, receiveFiles, type ReceivedFile } from "../uploads/receive.js";
 import { deleteUpload, getUpload, listUploads, recordUpload } from "../uploads/records.js";
 import { ACCEPTED_TYPES, sniffFile } from "../uploads/sniff.js";
@@ -50,11 +51,6 @@ function nodeRequestOf(c: Context): Readable | undefined {
   return incoming instanceof Readable && !incoming.readableDidRead && incoming.readableFlowing === null ? incoming : undefined;
 }
 
-const hashParam = (c: Context): string => {
-  const r = UploadHashParamSchema.safeParse({ hash: c.req.param("hash") });
-  if (!r.success) throw notFound("upload", c.req.param("hash") ?? "");
-  return r.data.hash;
-};
 
 export function uploadRoutes(deps: ServerDeps, settings: UploadSettings): Hono {
   const app = new Hono();
@@ -72,7 +68,8 @@ export function uploadRoutes(deps: ServerDeps, settings: UploadSettings): Hono {
     });
   };
 
-  app.post("/", async (c) => {
+  // The body is multipart and read here, streamed to disk under `settings.maxBytes` (its own limit).
+  route(app, { method: "POST", path: "/", summary: "Upload files (multipart/form-data, `file` parts)", rawBody: true, bodyLimit: "own" }, async (c) => {
     const a = authOf(c);
     const { dir, files } = await receiveFiles(c.req.raw, settings, nodeRequestOf(c));
     try {
@@ -115,22 +112,17 @@ export function uploadRoutes(deps: ServerDeps, settings: UploadSettings): Hono {
     }
   }
 
-  app.get("/", async (c) => {
-    const parsed = UploadListQuerySchema.safeParse(c.req.query());
-    if (!parsed.success) throw new ApiError(400, "INVALID_QUERY", describeZod(parsed.error), { issues: zodIssues(parsed.error) });
-    const q = parsed.data;
-    return c.json(await listUploads(sql, authOf(c).workspace.id, q));
-  });
+  route(app, { method: "GET", path: "/", summary: "The workspace's uploads, newest first", query: UploadListQuerySchema }, async (c, { query }) =>
+    c.json(await listUploads(sql, authOf(c).workspace.id, query)),
+  );
 
-  app.get("/:hash", async (c) => {
-    const hash = hashParam(c);
+  route(app, { method: "GET", path: "/:hash", summary: "One upload of the workspace", params: UploadHashParamSchema }, async (c, { params: { hash } }) => {
     const u = await getUpload(sql, authOf(c).workspace.id, hash);
     if (!u) throw notFound("upload", hash);
     return c.json(u);
   });
 
-  app.delete("/:hash", async (c) => {
-    const hash = hashParam(c);
+  route(app, { method: "DELETE", path: "/:hash", summary: "Forget an upload (the blob stays while runs name it)", params: UploadHashParamSchema }, async (c, { params: { hash } }) => {
     const removed = await sql.begin(async (tx) => {
       const r = await deleteUpload(tx, authOf(c).workspace.id, hash);
       if (r) await audit(tx, c, "upload.delete", r);

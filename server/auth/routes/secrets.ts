@@ -5,7 +5,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { ServerDeps } from "../../deps.js";
-import { ApiError, notFound, readJson } from "../../errors.js";
+import { ApiError, notFound } from "../../errors.js";
+import { idParam, route } from "../../route.js";
 import { writeAudit } from "../audit.js";
 import { authOf } from "../middleware.js";
 import { clientIp } from "../request.js";
@@ -18,6 +19,10 @@ const PutSecretBody = z.object({
     .min(1, "must not be empty")
     .refine((v) => Buffer.byteLength(v, "utf8") <= MAX_SECRET_BYTES, `must be at most ${MAX_SECRET_BYTES / 1024} KiB`),
 });
+
+const WorkspaceParams = z.object({ id: idParam("workspace") });
+// The name's own rule is checked by secretName (400 with the naming rule); here only its size.
+const SecretParams = z.object({ id: idParam("workspace"), name: z.string().max(200) });
 
 function secretName(name: string): string {
   if (!SECRET_NAME.test(name)) {
@@ -34,12 +39,11 @@ export function secretRoutes(deps: ServerDeps, settings: AuthSettings) {
     return settings.secretKey;
   };
 
-  app.get("/:id/secrets", async (c) => c.json(await listSecrets(sql, authOf(c).workspace.id)));
+  route(app, { method: "GET", path: "/:id/secrets", summary: "Secret names and last four characters", params: WorkspaceParams }, async (c) => c.json(await listSecrets(sql, authOf(c).workspace.id)));
 
-  app.put("/:id/secrets/:name", async (c) => {
+  route(app, { method: "PUT", path: "/:id/secrets/:name", summary: "Set a secret", params: SecretParams, body: PutSecretBody }, async (c, { params, body }) => {
     const a = authOf(c);
-    const name = secretName(c.req.param("name"));
-    const body = await readJson(c, PutSecretBody);
+    const name = secretName(params.name);
     const saved = await sql.begin(async (tx) => {
       const s = await putSecret(tx, key(), { workspaceId: a.workspace.id, name, value: body.value, userId: a.user.id });
       // The audit entry names the secret and who set it; never the value (not even its last four).
@@ -50,9 +54,9 @@ export function secretRoutes(deps: ServerDeps, settings: AuthSettings) {
     return c.json(info, created ? 201 : 200);
   });
 
-  app.delete("/:id/secrets/:name", async (c) => {
+  route(app, { method: "DELETE", path: "/:id/secrets/:name", summary: "Remove a secret", params: SecretParams }, async (c, { params }) => {
     const a = authOf(c);
-    const name = secretName(c.req.param("name"));
+    const name = secretName(params.name);
     if (!(await deleteSecret(sql, a.workspace.id, name))) throw notFound("secret", name);
     await writeAudit(sql, { workspaceId: a.workspace.id, user: a.user, action: "secret.delete", target: name, ip: clientIp(c, settings) });
     return c.body(null, 204);

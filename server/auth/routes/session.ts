@@ -7,7 +7,8 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { Sql } from "../../../db/index.js";
 import type { ServerDeps } from "../../deps.js";
-import { ApiError, errorResponse, readJson } from "../../errors.js";
+import { ApiError, errorResponse } from "../../errors.js";
+import { route } from "../../route.js";
 import { writeAudit } from "../audit.js";
 import { clearSessionCookie, setSessionCookie } from "../cookies.js";
 import { setDeviceCookie, trustedDevice } from "../device-cookie.js";
@@ -55,8 +56,7 @@ export function sessionRoutes(deps: ServerDeps, settings: AuthSettings) {
     return { user, via: "session", sessionId: s.id, sessionToken: s.token };
   }
 
-  app.post("/login", async (c) => {
-    const body = await readJson(c, LoginBody);
+  route(app, { method: "POST", path: "/login", summary: "Sign in with email and password", body: LoginBody }, async (c, { body }) => {
     const ip = clientIp(c, settings);
     const user = await findUserByEmail(sql, body.email);
     // A browser that signed in to this account before is limited on its own, not by others' failures.
@@ -82,8 +82,7 @@ export function sessionRoutes(deps: ServerDeps, settings: AuthSettings) {
     return c.json(await signedInView(c, sql, identity));
   });
 
-  app.post("/first-run", async (c) => {
-    const body = await readJson(c, FirstRunBody);
+  route(app, { method: "POST", path: "/first-run", summary: "Use a one-time sign-in link and choose a password", body: FirstRunBody }, async (c, { body }) => {
     const passwordHash = await hashPassword(body.password);
     const userId = await sql.begin(async (tx) => {
       const id = await consumeSignInLink(tx, body.token);
@@ -104,9 +103,9 @@ export function sessionRoutes(deps: ServerDeps, settings: AuthSettings) {
     return c.json(await signedInView(c, sql, identity));
   });
 
-  app.get("/me", async (c) => c.json(await signedInView(c, sql, identityOf(c))));
+  route(app, { method: "GET", path: "/me", summary: "Who is signed in, their workspaces and the CSRF token" }, async (c) => c.json(await signedInView(c, sql, identityOf(c))));
 
-  app.post("/logout", async (c) => {
+  route(app, { method: "POST", path: "/logout", summary: "Sign out this session" }, async (c) => {
     const identity = identityOf(c);
     if (identity.sessionId) await deleteSession(sql, identity.sessionId);
     clearSessionCookie(c, settings);
@@ -114,9 +113,8 @@ export function sessionRoutes(deps: ServerDeps, settings: AuthSettings) {
     return c.json({ ok: true });
   });
 
-  app.put("/password", async (c) => {
+  route(app, { method: "PUT", path: "/password", summary: "Change your password (signs out other sessions)", body: PasswordBody }, async (c, { body }) => {
     const identity = identityOf(c);
-    const body = await readJson(c, PasswordBody);
     const ip = clientIp(c, settings);
     // Checking the current password is a sign-in attempt like any other (a stolen session must not guess it freely).
     const attempt = await beginSignInAttempt(sql, identity.user.email, { ip, device: trustedDevice(c, settings, identity.user.id) }, settings.signInLimits);
