@@ -30,6 +30,8 @@ export function mediaRoutes(deps: ServerDeps) {
       // private: the same URL answers 404 to another workspace, so shared caches must not keep it.
       "cache-control": "private, max-age=31536000, immutable",
       etag: `"${hash}"`,
+      // Uploaded bytes are served under their sniffed type only: a browser must not guess HTML from them.
+      "x-content-type-options": "nosniff",
     };
     if (c.req.header("if-none-match") === `"${hash}"`) return c.body(null, 304, headers);
     const range = c.req.header("range");

@@ -109,6 +109,8 @@ describe("POST /api/uploads", () => {
 
     const served = await owner.request(`/media/${hash}`);
     expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toBe("image/png");
+    expect(served.headers.get("x-content-type-options")).toBe("nosniff");
     expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true);
     expect((await owner.request(`/media/${u.media.thumbnail}`)).status).toBe(200);
     // Another workspace cannot read it, nor see it.
