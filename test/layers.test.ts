@@ -1,0 +1,133 @@
+/**
+ * The floor plan as a test (DESIGN.md, "Layout"): a file may import only the layers below its own,
+ * so the engine never reaches into domain backends or the server and nodes never reach into the
+ * engine. Imports are read with a regex over `from "..."` / `import("...")`: cheap, and enough,
+ * since every cross-folder import in this repo is a relative path.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** What each top-level folder may import besides itself. Folders not listed (test/, bench/) may import anything. */
+const MAY_IMPORT: Record<string, string[]> = {
+  schemas: [],
+  lib: ["schemas"],
+  db: ["schemas", "lib"],
+  nodes: ["schemas", "lib"],
+  engine: ["schemas", "lib", "nodes", "db"],
+  services: ["schemas", "lib", "nodes", "engine", "db"],
+  server: ["schemas", "lib", "nodes", "engine", "services", "db"],
+  editor: ["schemas"],
+};
+
+/**
+ * Today's exceptions, "file -> imported path". Each is an integration test (or a harness still
+ * living in a product folder) that drives the layers above it; they belong under test/ and this
+ * list should only shrink.
+ */
+const KNOWN: string[] = [
+  "nodes/analytics-collect.test.ts -> engine/events.js",
+  "nodes/analytics-collect.test.ts -> server/app.js",
+  "nodes/analytics-collect.test.ts -> server/routes/library.js",
+  "nodes/control-chain.test.ts -> engine/storage.js",
+  "nodes/control-chain.test.ts -> engine/review-decisions.js",
+  "nodes/control-chain.test.ts -> engine/reviews.js",
+  "nodes/control-chain.test.ts -> engine/runs.js",
+  "nodes/index.test.ts -> engine/compile.js",
+  "nodes/providers/replicate/crash.test.ts -> engine/runs.js",
+  "nodes/publish-channel.test.ts -> engine/publications.js",
+  "nodes/publish-channel.test.ts -> engine/storage.js",
+  "nodes/publish-channel.test.ts -> engine/control-providers.js",
+  "nodes/publish-channel.test.ts -> server/services/publish-scheduler.js",
+  "nodes/publish-channel.test.ts -> engine/events.js",
+  "nodes/publishers/crash.test.ts -> engine/runs.js",
+  "nodes/publishers/testing.ts -> engine/control-providers.js",
+  "nodes/publishers/testing.ts -> engine/storage.js",
+  "nodes/publishers/testing.ts -> test/engine.js",
+  "nodes/publishers/testing.ts -> test/fakes/instagram-server.js",
+  "nodes/publishers/testing.ts -> test/fakes/tiktok-server.js",
+  "nodes/publishers/testing.ts -> test/fakes/webhook-receiver.js",
+  "nodes/publishers/testing.ts -> test/fakes/youtube-server.js",
+  "nodes/publishers/testing.ts -> test/graphs.js",
+  "nodes/publishers/testing.ts -> test/nodes.js",
+  "nodes/testing.ts -> engine/files.js",
+  "nodes/testing.ts -> engine/storage.js",
+  "nodes/testing.ts -> test/db.js",
+  "editor/src/uploads/fields.test.ts -> nodes/asset-source.js",
+];
+
+const SKIP = new Set(["node_modules", "dist", ".git"]);
+
+function sources(dir: string, out: string[] = []): string[] {
+  for (const e of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    if (SKIP.has(e.name)) continue;
+    const rel = path.posix.join(dir, e.name);
+    if (e.isDirectory()) sources(rel, out);
+    else if (/\.tsx?$/.test(e.name)) out.push(rel);
+  }
+  return out;
+}
+
+/** Relative import specifiers of a source text, resolved to repo paths. */
+export function importsOf(file: string, text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+    out.push(path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]!)));
+  }
+  return out;
+}
+
+/** Whether `file` (repo path) may import `target` (repo path). */
+export function allowed(file: string, target: string): boolean {
+  const own = file.split("/")[0]!;
+  const layer = target.split("/")[0]!;
+  if (layer === own) return true;
+  // The editor's browser tests drive the built server; they are test code.
+  if (file.startsWith("editor/e2e/")) return true;
+  const may = MAY_IMPORT[own];
+  if (!may) return true;
+  if (may.includes(layer)) return true;
+  // A test beside the code may use the shared harnesses.
+  return layer === "test" && /\.test\.tsx?$/.test(file);
+}
+
+function violations(): string[] {
+  const out: string[] = [];
+  for (const top of Object.keys(MAY_IMPORT)) {
+    if (!fs.existsSync(path.join(root, top))) continue;
+    for (const file of sources(top)) {
+      const text = fs.readFileSync(path.join(root, file), "utf8");
+      for (const target of new Set(importsOf(file, text))) if (!allowed(file, target)) out.push(`${file} -> ${target}`);
+    }
+  }
+  return out.sort();
+}
+
+describe("layers", () => {
+  const found = violations();
+
+  it("no file imports a layer above its own, beyond the named exceptions", () => {
+    expect(found.filter((v) => !KNOWN.includes(v))).toEqual([]);
+  });
+
+  it("every named exception still exists (the list only shrinks)", () => {
+    expect(KNOWN.filter((v) => !found.includes(v))).toEqual([]);
+  });
+
+  it("the rule itself catches an upward import", () => {
+    expect(allowed("engine/worker.ts", "services/storage.js")).toBe(false);
+    expect(allowed("nodes/qa-gate.ts", "engine/runs.js")).toBe(false);
+    expect(allowed("lib/media/probe.ts", "nodes/types.js")).toBe(false);
+    expect(allowed("editor/src/App.tsx", "server/app.js")).toBe(false);
+    expect(allowed("server/runtime.ts", "services/storage.js")).toBe(true);
+    expect(allowed("engine/compile.test.ts", "test/graphs.js")).toBe(true);
+    expect(allowed("engine/worker.ts", "test/db.js")).toBe(false);
+    expect(importsOf("engine/a.ts", `import { x } from "../services/b.js";\nconst y = await import("./c.js");`)).toEqual([
+      "services/b.js",
+      "engine/c.js",
+    ]);
+  });
+});
