@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createMediaStorage } from "../engine/storage.js";
+import { createMediaStorage } from "../services/storage.js";
 import { decideReview } from "../engine/review-decisions.js";
 import { listReviews } from "../engine/reviews.js";
 import { waitForRun } from "../engine/runs.js";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPublication } from "../engine/publications.js";
 import { startTestEngine } from "../test/engine.js";
-import { probeMedia } from "./media/probe.js";
+import { probeMedia } from "../lib/media/probe.js";
 import type { PublicationOutput } from "./publish-channel.js";
 import type { PublicationLedger } from "./publishers/ledger.js";
 import { startPublishTestbed, type PublishTestbed } from "./publishers/testing.js";
@@ -203,7 +203,7 @@ describe("publish.channel", () => {
     // A second engine over the same fakes, its worker using the crashing ledger.
     const engine = await startTestEngine(tb.engine.registry, { workers: 0 });
     try {
-      const { createMediaStorage } = await import("../engine/storage.js");
+      const { createMediaStorage } = await import("../services/storage.js");
       const { controlProviders } = await import("../engine/control-providers.js");
       const control = controlProviders(engine.db.sql, { publicUrl: "http://studio.test" });
       const storage = createMediaStorage({ root: path.join(engine.home, "media"), sql: engine.db.sql });

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { filesForWorkspace } from "../engine/files.js";
-import { createMediaStorage, type WorkerMediaStorage } from "../engine/storage.js";
+import { createMediaStorage, type WorkerMediaStorage } from "../services/storage.js";
 import { outboundRequest } from "../lib/net/index.js";
 import { createTestDatabase, type TestDatabase } from "../test/db.js";
 import { createLocalProvider } from "./providers/local/index.js";

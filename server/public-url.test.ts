@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRunFromDocument, waitForRun } from "../engine/runs.js";
-import { createMediaStorage } from "../engine/storage.js";
+import { createMediaStorage } from "../services/storage.js";
 import { publishChannel } from "../nodes/publish-channel.js";
 import { videoConstNode } from "../nodes/publishers/testing.js";
 import { renderTestVideo } from "../nodes/qa/test-videos.js";

@@ -10,7 +10,7 @@ import { serve } from "@hono/node-server";
 import { connectDatabase, migrate, startEmbeddedPostgres, type Database, type EmbeddedDatabase } from "../db/index.js";
 import { RunEventHub } from "../engine/events.js";
 import { publicUrlSource, recordPublicUrl } from "../engine/public-url.js";
-import { createMediaStorage } from "../engine/storage.js";
+import { createMediaStorage } from "../services/storage.js";
 import { sealPlainWebhookSecrets } from "../engine/triggers/webhook-secret.js";
 import { startWorker, type WorkerHandle } from "../engine/worker.js";
 import { createProductRegistry } from "../nodes/index.js";

@@ -4,7 +4,7 @@
  * examples/). Relative image references are made absolute against the feed's URL, or rewritten to
  * examples/ paths for a feed inside examples/, so the run resolves them the same way.
  */
-import { csvToRows } from "../../nodes/assets/csv.js";
+import { csvToRows } from "../../lib/assets/csv.js";
 import { JsonTextError, parseJsonText, type FileResolver, type ResolvedFile } from "../../lib/files/index.js";
 import { outboundRequest } from "../../lib/net/index.js";
 

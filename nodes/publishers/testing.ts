@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { controlProviders } from "../../engine/control-providers.js";
-import { createMediaStorage } from "../../engine/storage.js";
+import { createMediaStorage } from "../../services/storage.js";
 import type { MediaRef } from "../../schemas/index.js";
 import { startTestEngine, type TestEngine } from "../../test/engine.js";
 import { startFakeInstagram, type FakeInstagram } from "../../test/fakes/instagram-server.js";

@@ -35,7 +35,7 @@ import { authOf } from "../auth/middleware.js";
 import { clientIp } from "../auth/request.js";
 import type { AccessRule } from "../auth/policy.js";
 import type { ServerDeps } from "../deps.js";
-import { createMediaStorage } from "../../engine/storage.js";
+import { createMediaStorage } from "../../services/storage.js";
 import { z } from "zod";
 import { ApiError, handleError, notFound } from "../errors.js";
 import { idParam, intQuery, route } from "../route.js";

@@ -3,7 +3,7 @@ import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNodeTestHarness, type NodeTestHarness } from "../../testing.js";
-import { probeMedia } from "../../media/probe.js";
+import { probeMedia } from "../../../lib/media/probe.js";
 import { PermanentNodeError } from "../../types.js";
 import { createLocalProvider } from "./index.js";
 import { espeakVoice } from "./speech.js";

@@ -12,8 +12,8 @@ import sharp from "sharp";
 import type { Queryable } from "../db/index.js";
 import type { MediaRef } from "../schemas/index.js";
 import type { MediaStorage } from "../nodes/types.js";
-import { probeMedia } from "../nodes/media/probe.js";
-import { imageThumbnail, videoThumbnail } from "../nodes/media/thumbnail.js";
+import { probeMedia } from "../lib/media/probe.js";
+import { imageThumbnail, videoThumbnail } from "../lib/media/thumbnail.js";
 
 export interface MediaStorageOptions {
   /** Folder holding the blobs (GENJED_HOME/media). */

@@ -4,7 +4,7 @@ import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../test/db.js";
-import { runFfmpeg } from "../nodes/media/ffmpeg.js";
+import { runFfmpeg } from "../lib/media/ffmpeg.js";
 import { createMediaStorage, mediaKind, type WorkerMediaStorage } from "./storage.js";
 
 let db: TestDatabase;
