@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getPublication } from "../engine/publications.js";
+import { getPublication } from "../services/publications.js";
 import { startTestEngine } from "../test/engine.js";
 import { probeMedia } from "../lib/media/probe.js";
 import type { PublicationOutput } from "./publish-channel.js";
@@ -204,7 +204,7 @@ describe("publish.channel", () => {
     const engine = await startTestEngine(tb.engine.registry, { workers: 0 });
     try {
       const { createMediaStorage } = await import("../services/storage.js");
-      const { controlProviders } = await import("../engine/control-providers.js");
+      const { controlProviders } = await import("../services/control-providers.js");
       const control = controlProviders(engine.db.sql, { publicUrl: "http://studio.test" });
       const storage = createMediaStorage({ root: path.join(engine.home, "media"), sql: engine.db.sql });
       const video = await storage.put({ path: path.join(tb.engine.home, "media", tb.videos.vertical.hash.slice(0, 2), tb.videos.vertical.hash) }, { mime: "video/mp4" });

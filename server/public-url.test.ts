@@ -1,7 +1,7 @@
 /**
  * Issue 10: library links written by a worker process without PORT used http://localhost:4280.
  * The server and every worker now take the public URL from one setting: GENJED_PUBLIC_URL, else
- * what the server recorded when it started (engine/public-url.ts). Real runtimes, as `genjed start`
+ * what the server recorded when it started (services/public-url.ts). Real runtimes, as `genjed start`
  * and `genjed worker` build them, on one database; the worker's environment has neither PORT nor
  * GENJED_PUBLIC_URL.
  */

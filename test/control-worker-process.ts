@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { connectDatabase } from "../db/index.js";
-import { controlProviders } from "../engine/control-providers.js";
+import { controlProviders } from "../services/control-providers.js";
 import { startWorker } from "../engine/index.js";
 import { createMediaStorage } from "../services/storage.js";
 import { createLocalProvider } from "../nodes/providers/local/index.js";

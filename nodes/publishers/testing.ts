@@ -4,7 +4,7 @@
  * adapters at them, and real rendered videos in the engine's media storage.
  */
 import path from "node:path";
-import { controlProviders } from "../../engine/control-providers.js";
+import { controlProviders } from "../../services/control-providers.js";
 import { createMediaStorage } from "../../services/storage.js";
 import type { MediaRef } from "../../schemas/index.js";
 import { startTestEngine, type TestEngine } from "../../test/engine.js";

@@ -6,7 +6,7 @@
  * minute later, and a claim whose process died is taken over after a lease.
  */
 import path from "node:path";
-import { claimDuePublications, createPublicationLedger, publicUrlFromEnv } from "../../engine/publications.js";
+import { claimDuePublications, createPublicationLedger, publicUrlFromEnv } from "../../services/publications.js";
 import { envSecrets } from "../../engine/secrets.js";
 import { PlatformError } from "../../nodes/publishers/http.js";
 import { publishRecord } from "../../nodes/publishers/publish-record.js";

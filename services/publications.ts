@@ -8,7 +8,7 @@ import type { PublicationError, PublicationIntent, PublicationLedger, Publicatio
 import { publicUrlSetting } from "./public-url.js";
 
 export interface LedgerOptions {
-  /** Where our server is reachable from outside (library links, webhook asset URLs): a fixed URL, or the runtime's source (engine/public-url.ts). */
+  /** Where our server is reachable from outside (library links, webhook asset URLs): a fixed URL, or the runtime's source (services/public-url.ts). */
   publicUrl: string | (() => Promise<string>);
 }
 
