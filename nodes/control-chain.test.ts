@@ -6,8 +6,8 @@
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createMediaStorage } from "../services/storage.js";
-import { decideReview } from "../engine/review-decisions.js";
-import { listReviews } from "../engine/reviews.js";
+import { decideReview } from "../services/review-decisions.js";
+import { listReviews } from "../services/reviews.js";
 import { waitForRun } from "../engine/runs.js";
 import { nodeOutput } from "../test/engine.js";
 import { graph } from "../test/graphs.js";

@@ -4,7 +4,7 @@
  * waiting payload). Several servers may sweep at once: a decision is transactional and the loser
  * of a race is told "already decided", which the sweep ignores.
  */
-import { applyOverdueDefaults } from "../../engine/review-decisions.js";
+import { applyOverdueDefaults } from "../../services/review-decisions.js";
 import type { Service } from "../runtime.js";
 
 export function reviewDeadlineService(o: { intervalMs?: number; log?: (m: string) => void } = {}): Service {

@@ -4,7 +4,7 @@
  * item in the SAME transaction as the engine's own transition (finishItem / resetFrom), so a
  * decision is never recorded without taking effect, or the other way round.
  *
- * Decisions themselves: engine/review-decisions.ts.
+ * Decisions themselves: services/review-decisions.ts.
  *
  * A review's id is its node_runs row id. A revise resets the row (it is re-created when the branch
  * comes back to review, with a new id), so every round of a review has its own id and decision.

@@ -8,10 +8,10 @@ import { describeNode } from "../nodes/registry.js";
 import type { NodeRegistry } from "../nodes/registry.js";
 import { REVISION_NOTES_FIELD, RevisionNoteSchema, type RevisionNote } from "../nodes/revision.js";
 import { ReviewPayloadSchema, reviewOutputs, type DecisionRecord, type ReviewPayload } from "../nodes/review/payload.js";
-import type { Plan } from "./compile.js";
-import { loadPlan } from "./plan-cache.js";
+import type { Plan } from "../engine/compile.js";
+import { loadPlan } from "../engine/plan-cache.js";
 import { getReview, inWorkspace, refuseIfDecided, REVIEW_ID, ReviewError, type DecisionInput, type ReviewScope, type ReviewView } from "./reviews.js";
-import { finishItem, lockRun, resetFrom, settleRun } from "./scheduler.js";
+import { finishItem, lockRun, resetFrom, settleRun } from "../engine/scheduler.js";
 
 /**
  * Record a decision and resume the run, in one transaction. Throws ReviewError (4xx) for a
