@@ -1,6 +1,6 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALERT_RULES, evaluateAlerts } from "../../engine/alerts.js";
+import { ALERT_RULES, evaluateAlerts } from "../../services/alerts.js";
 import { RunEventHub } from "../../engine/events.js";
 import { startTestEngine, type TestEngine } from "../../test/engine.js";
 import { graph } from "../../test/graphs.js";

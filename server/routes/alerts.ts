@@ -1,6 +1,6 @@
 /** GET /api/alerts: the alert rules with their current readings, and the alerts they fired, for the caller's workspace. */
 import { Hono } from "hono";
-import { listAlerts, ruleStates } from "../../engine/alerts.js";
+import { listAlerts, ruleStates } from "../../services/alerts.js";
 import type { ServerDeps } from "../deps.js";
 import { authOf } from "../auth/middleware.js";
 import { z } from "zod";

@@ -4,7 +4,7 @@
  * A slow timer also re-evaluates, since a metric can cross its threshold with no run ending (the
  * review queue drains, publications fail in the scheduler).
  */
-import { evaluateAlerts, type AlertContext } from "../../engine/alerts.js";
+import { evaluateAlerts, type AlertContext } from "../../services/alerts.js";
 import type { NodeRegistry } from "../../nodes/registry.js";
 import type { Service } from "../runtime.js";
 
