@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import { createGraph, createVersion, deleteGraph, getGraph, getVersion, listGraphs, listVersions, updateGraph, type WorkspaceScope } from "../../engine/graphs.js";
+import { createGraph, createVersion, deleteGraph, getGraph, getVersion, listGraphs, listVersions, updateGraph, type WorkspaceScope } from "../../services/graphs.js";
 import { CreateGraphBodySchema, CreateVersionBodySchema, UpdateGraphBodySchema, type GraphDocument } from "../../schemas/index.js";
 import { authOf } from "../auth/middleware.js";
 import type { ServerDeps } from "../deps.js";

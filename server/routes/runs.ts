@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { canonicalJson } from "../../engine/hash.js";
-import { createVersion, getGraph, getVersion, latestVersion } from "../../engine/graphs.js";
+import { createVersion, getGraph, getVersion, latestVersion } from "../../services/graphs.js";
 import { cancelRun, getRun, getRunLogs, listRuns, retryNode, startRunFromDocument } from "../../engine/runs.js";
 import { z } from "zod";
 import { NodeIdSchema, StartRunBodySchema, type GraphDocument, type RunEvent } from "../../schemas/index.js";

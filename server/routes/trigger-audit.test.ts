@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunEventHub } from "../../engine/events.js";
-import { createGraph, createVersion } from "../../engine/graphs.js";
+import { createGraph, createVersion } from "../../services/graphs.js";
 import { TriggerScheduler } from "../../engine/triggers/scheduler.js";
 import { signWebhook } from "../../engine/triggers/webhook.js";
 import { assetSource } from "../../nodes/asset-source.js";

@@ -5,7 +5,7 @@
  * schedule in words and its next fire times, before saving). Also the background scheduler service.
  */
 import { Hono, type Context } from "hono";
-import { getGraph } from "../../engine/graphs.js";
+import { getGraph } from "../../services/graphs.js";
 import type { TriggerScope } from "../../engine/triggers/store.js";
 import {
   createTrigger,
