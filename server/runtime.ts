@@ -11,7 +11,7 @@ import { connectDatabase, migrate, startEmbeddedPostgres, type Database, type Em
 import { RunEventHub } from "../engine/events.js";
 import { publicUrlSource, recordPublicUrl } from "../services/public-url.js";
 import { createMediaStorage } from "../services/storage.js";
-import { sealPlainWebhookSecrets } from "../engine/triggers/webhook-secret.js";
+import { sealPlainWebhookSecrets } from "../services/triggers/webhook-secret.js";
 import { startWorker, type WorkerHandle } from "../engine/worker.js";
 import { createProductRegistry } from "../nodes/index.js";
 import { defaultProviders } from "../nodes/providers/factory.js";

@@ -57,9 +57,6 @@ const KNOWN: string[] = [
   "nodes/testing.ts -> services/storage.js",
   "nodes/testing.ts -> test/db.js",
   "editor/src/uploads/fields.test.ts -> nodes/asset-source.js",
-  // Until the trigger subsystem follows graphs into services/.
-  "engine/triggers/fires.ts -> services/graphs.js",
-  "engine/triggers/store.ts -> services/graphs.js",
 ];
 
 const SKIP = new Set(["node_modules", "dist", ".git"]);

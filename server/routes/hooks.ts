@@ -7,7 +7,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { receiveWebhook, SIGNATURE_HEADER, type TriggerEnv } from "../../engine/triggers/index.js";
+import { receiveWebhook, SIGNATURE_HEADER, type TriggerEnv } from "../../services/triggers/index.js";
 import type { RouteModule } from "../app.js";
 import { errorResponse, handleError } from "../errors.js";
 import { idParam, route } from "../route.js";

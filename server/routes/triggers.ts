@@ -6,7 +6,7 @@
  */
 import { Hono, type Context } from "hono";
 import { getGraph } from "../../services/graphs.js";
-import type { TriggerScope } from "../../engine/triggers/store.js";
+import type { TriggerScope } from "../../services/triggers/store.js";
 import {
   createTrigger,
   deleteTrigger,
@@ -26,7 +26,7 @@ import {
   WebhookSecretsUnavailableError,
   type TriggerEnv,
   type TriggerRunStarted,
-} from "../../engine/triggers/index.js";
+} from "../../services/triggers/index.js";
 import type { Queryable } from "../../db/index.js";
 import { CreateTriggerBodySchema, CronPreviewQuerySchema, UpdateTriggerBodySchema, type CronPreview } from "../../schemas/triggers.js";
 import type { RouteModule } from "../app.js";

@@ -10,7 +10,7 @@ import { nodeOutput, startTestEngine, type TestEngine } from "../../test/engine.
 import { testRegistry } from "../../test/nodes.js";
 import { FakeClock, savedGraph, triggerTestEnv } from "../../test/triggers.js";
 import { CreateTriggerBodySchema } from "../../schemas/triggers.js";
-import { cancelRun, waitForRun } from "../runs.js";
+import { cancelRun, waitForRun } from "../../engine/runs.js";
 import { insertFire } from "./fires.js";
 import { TriggerScheduler } from "./scheduler.js";
 import { createTrigger, listFires, updateTrigger } from "./store.js";

@@ -9,8 +9,8 @@ import { graphs } from "../../db/schema.js";
 import { eq } from "drizzle-orm";
 import type { GraphDocument } from "../../schemas/index.js";
 import type { FireStatus } from "../../schemas/triggers.js";
-import { createVersion, getVersion, latestVersion, type VersionRecord } from "../../services/graphs.js";
-import { RunInputError, startRunFromDocument } from "../runs.js";
+import { createVersion, getVersion, latestVersion, type VersionRecord } from "../graphs.js";
+import { RunInputError, startRunFromDocument } from "../../engine/runs.js";
 import { lockTrigger, ts, type TriggerEnv, type TriggerRow } from "./env.js";
 import { mergeOverrides, type Overrides } from "./inputs.js";
 

@@ -8,7 +8,7 @@ import type { ConditionConfig } from "../../schemas/triggers.js";
 import { toJsonb } from "../../db/index.js";
 import type { GraphDocument } from "../../schemas/index.js";
 import { ALLOW_ENV } from "../../lib/net/index.js";
-import { filesForWorkspace } from "../files.js";
+import { filesForWorkspace } from "../../engine/files.js";
 import { lockTrigger, ts, type TriggerEnv, type TriggerRow } from "./env.js";
 import { loadFeed, type FeedRow } from "./feed.js";
 import { insertFire } from "./fires.js";

@@ -6,7 +6,7 @@
  * The clock is injected (env.now), so tests drive ticks with a fake one instead of waiting.
  */
 import { isTerminalRunStatus, type RunStatus } from "../../schemas/index.js";
-import type { RunEventHub } from "../events.js";
+import type { RunEventHub } from "../../engine/events.js";
 import { pollCondition, type PollResult } from "./condition.js";
 import { lockDueTriggers, ts, type TriggerEnv } from "./env.js";
 import { dispatchFire, insertFire, openFires, type DispatchOutcome } from "./fires.js";

@@ -23,7 +23,7 @@ import {
   type TriggerView,
   type UpdateTriggerBody,
 } from "../../schemas/triggers.js";
-import { getVersion } from "../../services/graphs.js";
+import { getVersion } from "../graphs.js";
 import { ScheduleError, validateCron } from "./cron.js";
 import type { TriggerEnv, TriggerRow } from "./env.js";
 import { defaultMappings, defaultTarget } from "./inputs.js";

@@ -6,7 +6,7 @@
 import type { CompileError, GraphDocument } from "../../schemas/index.js";
 import type { InputMapping, InputTarget } from "../../schemas/triggers.js";
 import type { NodeRegistry } from "../../nodes/registry.js";
-import { compile } from "../compile.js";
+import { compile } from "../../engine/compile.js";
 
 export type Overrides = Record<string, Record<string, unknown>>;
 

@@ -15,7 +15,7 @@ import { nodeOutput, startTestEngine, type TestEngine } from "../../test/engine.
 import { graph } from "../../test/graphs.js";
 import { testRegistry } from "../../test/nodes.js";
 import { FakeClock, savedGraph, triggerTestEnv } from "../../test/triggers.js";
-import { waitForRun } from "../runs.js";
+import { waitForRun } from "../../engine/runs.js";
 import { TriggerScheduler } from "./scheduler.js";
 import { createTrigger, getTrigger, listFires, TriggerConfigError, updateTrigger } from "./store.js";
 
