@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from "../../test/db.js";
 import { graph } from "../../test/graphs.js";
 import { testRegistry } from "../../test/nodes.js";
 import { FakeClock, savedGraph, triggerTestEnv } from "../../test/triggers.js";
-import { SecretDecryptError } from "../../engine/secret-box.js";
+import { SecretDecryptError } from "../secrets/secret-box.js";
 import type { TriggerEnv } from "./env.js";
 import { createTrigger, getTrigger, rotateSecret } from "./store.js";
 import { receiveWebhook, signWebhook } from "./webhook.js";

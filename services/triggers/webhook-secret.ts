@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Sql } from "../../db/index.js";
-import { open, seal, SecretDecryptError, type Sealed } from "../../engine/secret-box.js";
+import { open, seal, SecretDecryptError, type Sealed } from "../secrets/secret-box.js";
 import type { TriggerRow } from "./env.js";
 
 export const newWebhookSecret = () => `whsec_${randomBytes(32).toString("base64url")}`;

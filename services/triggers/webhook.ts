@@ -9,7 +9,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { WebhookConfig } from "../../schemas/triggers.js";
 import type { CompileError } from "../../schemas/index.js";
 import { dotPath, unsafeValueIn } from "../../schemas/text.js";
-import { SecretDecryptError } from "../../engine/secret-box.js";
+import { SecretDecryptError } from "../secrets/secret-box.js";
 import type { TriggerEnv } from "./env.js";
 import { dispatchFire, insertFire, PermanentStartError, resolveVersion, type DispatchOutcome } from "./fires.js";
 import { checkPayload, GraphInvalidError, mapPayload, mergeOverrides, PayloadError, type Overrides } from "./inputs.js";
