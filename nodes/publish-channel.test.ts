@@ -268,7 +268,7 @@ describe("publish scheduler service", () => {
     expect(out.map((p) => p.status)).toEqual(["scheduled", "scheduled"]);
     expect(tb.instagram.media.length - before.ig).toBe(0);
 
-    const { publishSchedulerService } = await import("../server/services/publish-scheduler.js");
+    const { publishSchedulerService } = await import("../server/background/publish-scheduler.js");
     const { RunEventHub } = await import("../engine/events.js");
     const hub = new RunEventHub(tb.engine.db.sql);
     const deps = { database: tb.engine.db, registry: tb.engine.registry, hub, mediaRoot: path.join(tb.engine.home, "media") };

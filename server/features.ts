@@ -11,9 +11,9 @@ import { alertFeature } from "./routes/alerts.js";
 import { libraryFeature } from "./routes/library.js";
 import { reviewFeature } from "./routes/reviews.js";
 import { uploadFeature } from "./routes/uploads.js";
-import { alertEvaluator } from "./services/alert-evaluator.js";
-import { publishScheduler } from "./services/publish-scheduler.js";
-import { reviewDeadlines } from "./services/review-deadlines.js";
+import { alertEvaluator } from "./background/alert-evaluator.js";
+import { publishScheduler } from "./background/publish-scheduler.js";
+import { reviewDeadlines } from "./background/review-deadlines.js";
 
 export const features: RouteModule[] = [graphTriggerRoutes, triggerRoutes, hookRoutes, calendarRoutes, reviewFeature, libraryFeature, alertFeature, uploadFeature];
 export const services: Service[] = [triggerService, reviewDeadlines, publishScheduler, alertEvaluator];

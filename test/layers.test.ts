@@ -41,7 +41,7 @@ const KNOWN: string[] = [
   "nodes/publish-channel.test.ts -> services/publications.js",
   "nodes/publish-channel.test.ts -> services/storage.js",
   "nodes/publish-channel.test.ts -> services/control-providers.js",
-  "nodes/publish-channel.test.ts -> server/services/publish-scheduler.js",
+  "nodes/publish-channel.test.ts -> server/background/publish-scheduler.js",
   "nodes/publish-channel.test.ts -> engine/events.js",
   "nodes/publishers/crash.test.ts -> engine/runs.js",
   "nodes/publishers/testing.ts -> services/control-providers.js",

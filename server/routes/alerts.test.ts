@@ -7,7 +7,7 @@ import { graph } from "../../test/graphs.js";
 import { testRegistry } from "../../test/nodes.js";
 import { asSession, createMember, createTestWorkspace, sessionFor, signedInOwner, type Requester } from "../../test/auth.js";
 import { createApp } from "../app.js";
-import { alertEvaluatorService, generationTypesOf } from "../services/alert-evaluator.js";
+import { alertEvaluatorService, generationTypesOf } from "../background/alert-evaluator.js";
 import { alertFeature } from "./alerts.js";
 
 let engine: TestEngine;

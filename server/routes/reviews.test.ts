@@ -14,7 +14,7 @@ import { graph } from "../../test/graphs.js";
 import { testRegistry } from "../../test/nodes.js";
 import { asSession, createMember, createTestWorkspace, sessionFor, signedInOwner, type Requester, type TestSession } from "../../test/auth.js";
 import { createApp } from "../app.js";
-import { reviewDeadlineService } from "../services/review-deadlines.js";
+import { reviewDeadlineService } from "../background/review-deadlines.js";
 import { reviewFeature } from "./reviews.js";
 
 let engine: TestEngine;
