@@ -9,7 +9,7 @@ import { graph } from "../test/graphs.js";
 import { analyticsCollect } from "./analytics-collect.js";
 import type { InsightsReport } from "./analytics/report.js";
 import type { PublicationOutput } from "./publish-channel.js";
-import { startPublishTestbed, type PublishTestbed } from "./publishers/testing.js";
+import { startPublishTestbed, type PublishTestbed } from "../test/publish.js";
 
 let tb: PublishTestbed;
 let hub: RunEventHub;

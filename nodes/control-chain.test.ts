@@ -14,7 +14,7 @@ import { graph } from "../test/graphs.js";
 import { analyticsCollect } from "./analytics-collect.js";
 import type { InsightsReport } from "./analytics/report.js";
 import type { PublicationOutput } from "./publish-channel.js";
-import { startPublishTestbed, type PublishTestbed } from "./publishers/testing.js";
+import { startPublishTestbed, type PublishTestbed } from "../test/publish.js";
 import { qaGate } from "./qa-gate.js";
 import type { QaReport } from "./qa/report.js";
 import { renderTestVideo } from "./qa/test-videos.js";

@@ -13,7 +13,7 @@ import { probeMedia } from "../lib/media/probe.js";
 import { createReplicateProvider } from "./providers/replicate/index.js";
 import { REPLICATE_MODELS, estimateReplicateUsd } from "./providers/replicate/models.js";
 import { speechSynthesize } from "./speech-synthesize.js";
-import { createNodeTestHarness, type NodeTestHarness } from "./testing.js";
+import { createNodeTestHarness, type NodeTestHarness } from "../test/node-context.js";
 import { videoFromImage } from "./video-from-image.js";
 
 const TOKEN = "r8_GenerationNodesTestToken_abcdef";

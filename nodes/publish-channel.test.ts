@@ -4,7 +4,7 @@ import { startTestEngine } from "../test/engine.js";
 import { probeMedia } from "../lib/media/probe.js";
 import type { PublicationOutput } from "./publish-channel.js";
 import type { PublicationLedger } from "./publishers/ledger.js";
-import { startPublishTestbed, type PublishTestbed } from "./publishers/testing.js";
+import { startPublishTestbed, type PublishTestbed } from "../test/publish.js";
 import path from "node:path";
 import { nodeOutput } from "../test/engine.js";
 

@@ -8,7 +8,7 @@ import { measureIntegratedLoudness } from "../lib/media/loudness.js";
 import { probeMedia } from "../lib/media/probe.js";
 import { promptParse } from "./prompt-parse.js";
 import { speechSynthesize } from "./speech-synthesize.js";
-import { createNodeTestHarness, type NodeTestHarness } from "./testing.js";
+import { createNodeTestHarness, type NodeTestHarness } from "../test/node-context.js";
 import { videoComposite } from "./video-composite.js";
 import { videoFromImage } from "./video-from-image.js";
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRunFromDocument, waitForRun } from "../engine/runs.js";
 import { createMediaStorage } from "../services/storage.js";
 import { publishChannel } from "../nodes/publish-channel.js";
-import { videoConstNode } from "../nodes/publishers/testing.js";
+import { videoConstNode } from "../test/publish.js";
 import { renderTestVideo } from "../nodes/qa/test-videos.js";
 import type { MediaRef } from "../schemas/index.js";
 import { createTestDatabase, type TestDatabase } from "../test/db.js";

@@ -44,18 +44,6 @@ const KNOWN: string[] = [
   "nodes/publish-channel.test.ts -> server/background/publish-scheduler.js",
   "nodes/publish-channel.test.ts -> engine/events.js",
   "nodes/publishers/crash.test.ts -> engine/runs.js",
-  "nodes/publishers/testing.ts -> services/control-providers.js",
-  "nodes/publishers/testing.ts -> services/storage.js",
-  "nodes/publishers/testing.ts -> test/engine.js",
-  "nodes/publishers/testing.ts -> test/fakes/instagram-server.js",
-  "nodes/publishers/testing.ts -> test/fakes/tiktok-server.js",
-  "nodes/publishers/testing.ts -> test/fakes/webhook-receiver.js",
-  "nodes/publishers/testing.ts -> test/fakes/youtube-server.js",
-  "nodes/publishers/testing.ts -> test/graphs.js",
-  "nodes/publishers/testing.ts -> test/nodes.js",
-  "nodes/testing.ts -> engine/files.js",
-  "nodes/testing.ts -> services/storage.js",
-  "nodes/testing.ts -> test/db.js",
   "editor/src/uploads/fields.test.ts -> nodes/asset-source.js",
 ];
 

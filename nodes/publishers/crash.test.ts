@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { waitForRun } from "../../engine/runs.js";
 import { nodeOutput } from "../../test/engine.js";
 import type { PublicationOutput } from "../publish-channel.js";
-import { startPublishTestbed, type PublishTestbed } from "./testing.js";
+import { startPublishTestbed, type PublishTestbed } from "../../test/publish.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 let tb: PublishTestbed;

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createNodeTestHarness, type NodeTestHarness } from "../../testing.js";
+import { createNodeTestHarness, type NodeTestHarness } from "../../../test/node-context.js";
 import { probeMedia } from "../../../lib/media/probe.js";
 import { PermanentNodeError } from "../../types.js";
 import { createLocalProvider } from "./index.js";

@@ -8,9 +8,9 @@ import type { AddressInfo } from "node:net";
 import { WebSocket } from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
-import type { Queryable, Sql } from "../../db/index.js";
-import type { GraphDocument } from "../../schemas/graph.js";
-import { createCollabService, type CollabService, type CollabServiceOptions } from "./index.js";
+import type { Queryable, Sql } from "../db/index.js";
+import type { GraphDocument } from "../schemas/graph.js";
+import { createCollabService, type CollabService, type CollabServiceOptions } from "../server/collab/index.js";
 
 export interface CollabTestServer {
   port: number;

@@ -9,11 +9,11 @@ import path from "node:path";
 import { filesForWorkspace } from "../engine/files.js";
 import { createMediaStorage, type WorkerMediaStorage } from "../services/storage.js";
 import { outboundRequest } from "../lib/net/index.js";
-import { createTestDatabase, type TestDatabase } from "../test/db.js";
-import { createLocalProvider } from "./providers/local/index.js";
-import type { Providers } from "./providers/index.js";
-import type { GenerationProvider } from "./providers/types.js";
-import type { LogLevel, NodeContext, NodeDefinition, NodeOutputs } from "./types.js";
+import { createTestDatabase, type TestDatabase } from "./db.js";
+import { createLocalProvider } from "../nodes/providers/local/index.js";
+import type { Providers } from "../nodes/providers/index.js";
+import type { GenerationProvider } from "../nodes/providers/types.js";
+import type { LogLevel, NodeContext, NodeDefinition, NodeOutputs } from "../nodes/types.js";
 
 export interface NodeTestHarness {
   db: TestDatabase;

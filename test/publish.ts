@@ -4,21 +4,21 @@
  * adapters at them, and real rendered videos in the engine's media storage.
  */
 import path from "node:path";
-import { controlProviders } from "../../services/control-providers.js";
-import { createMediaStorage } from "../../services/storage.js";
-import type { MediaRef } from "../../schemas/index.js";
-import { startTestEngine, type TestEngine } from "../../test/engine.js";
-import { startFakeInstagram, type FakeInstagram } from "../../test/fakes/instagram-server.js";
-import { startFakeTikTok, type FakeTikTok } from "../../test/fakes/tiktok-server.js";
-import { startFakeWebhook, type FakeWebhook } from "../../test/fakes/webhook-receiver.js";
-import { startFakeYouTube, type FakeYouTube } from "../../test/fakes/youtube-server.js";
-import { graph } from "../../test/graphs.js";
-import { testRegistry } from "../../test/nodes.js";
-import { createLocalProvider } from "../providers/local/index.js";
-import type { ProviderFactory } from "../providers/index.js";
-import { renderTestVideo } from "../qa/test-videos.js";
-import { publishChannel } from "../publish-channel.js";
-import { defineNode, type NodeDefinition } from "../types.js";
+import { controlProviders } from "../services/control-providers.js";
+import { createMediaStorage } from "../services/storage.js";
+import type { MediaRef } from "../schemas/index.js";
+import { startTestEngine, type TestEngine } from "./engine.js";
+import { startFakeInstagram, type FakeInstagram } from "./fakes/instagram-server.js";
+import { startFakeTikTok, type FakeTikTok } from "./fakes/tiktok-server.js";
+import { startFakeWebhook, type FakeWebhook } from "./fakes/webhook-receiver.js";
+import { startFakeYouTube, type FakeYouTube } from "./fakes/youtube-server.js";
+import { graph } from "./graphs.js";
+import { testRegistry } from "./nodes.js";
+import { createLocalProvider } from "../nodes/providers/local/index.js";
+import type { ProviderFactory } from "../nodes/providers/index.js";
+import { renderTestVideo } from "../nodes/qa/test-videos.js";
+import { publishChannel } from "../nodes/publish-channel.js";
+import { defineNode, type NodeDefinition } from "../nodes/types.js";
 import { z } from "zod";
 
 /** A stored video as a node output (test.const's output is json, which a video port does not take). */
