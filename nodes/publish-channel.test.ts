@@ -268,11 +268,11 @@ describe("publish scheduler service", () => {
     expect(out.map((p) => p.status)).toEqual(["scheduled", "scheduled"]);
     expect(tb.instagram.media.length - before.ig).toBe(0);
 
-    const { publishSchedulerService } = await import("../server/background/publish-scheduler.js");
+    const { publishSchedulerLoop } = await import("../server/background/publish-scheduler.js");
     const { RunEventHub } = await import("../engine/events.js");
     const hub = new RunEventHub(tb.engine.db.sql);
     const deps = { database: tb.engine.db, registry: tb.engine.registry, hub, mediaRoot: path.join(tb.engine.home, "media") };
-    const services = await Promise.all([1, 2].map(() => publishSchedulerService({ intervalMs: 100, pollMs: 20, log: () => {} })(deps)));
+    const services = await Promise.all([1, 2].map(() => publishSchedulerLoop({ intervalMs: 100, pollMs: 20, log: () => {} })(deps)));
     try {
       for (let i = 0; ; i++) {
         const rows = await tb.engine.db.sql`select status from publications where id in ${tb.engine.db.sql(out.map((p) => p.id))}`;

@@ -1,6 +1,6 @@
 /**
  * Everything `genjed start` runs in one process: PostgreSQL (embedded unless DATABASE_URL),
- * migrations, template seeding, the worker, the scheduler services and the HTTP server.
+ * migrations, template seeding, the worker, the background loops and the HTTP server.
  */
 import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
@@ -26,7 +26,7 @@ import { secretsForRun } from "../services/secrets/workspace-secrets.js";
 import { createCollabService, type CollabService } from "./collab/index.js";
 import type { Config } from "./config.js";
 import type { ServerDeps } from "./deps.js";
-import { features, services } from "./features.js";
+import { backgroundLoops, features } from "./features.js";
 import { seedTemplates } from "./seed.js";
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -37,7 +37,7 @@ export interface RuntimeOptions {
   config: Config;
   server?: boolean;
   worker?: boolean;
-  /** Background services: triggers, review deadlines, alerts. */
+  /** Background loops (server/background/): triggers, publications, review deadlines, alerts. */
   scheduler?: boolean;
   registry?: NodeRegistry;
   log?: (message: string) => void;
@@ -51,9 +51,6 @@ export interface Runtime {
   deps: ServerDeps;
   stop(): Promise<void>;
 }
-
-/** A background service started with the runtime (triggers, review deadlines...). */
-export type Service = (deps: ServerDeps) => Promise<{ stop(): Promise<void> }>;
 
 export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const { config } = o;
@@ -114,8 +111,8 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       stops.push(() => worker.stop());
     }
     if (o.scheduler !== false) {
-      for (const service of services) {
-        const s = await service(deps);
+      for (const loop of backgroundLoops) {
+        const s = await loop(deps);
         stops.push(() => s.stop());
       }
     }

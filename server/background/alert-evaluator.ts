@@ -6,12 +6,12 @@
  */
 import { evaluateAlerts, type AlertContext } from "../../services/alerts.js";
 import type { NodeRegistry } from "../../nodes/registry.js";
-import type { Service } from "../runtime.js";
+import type { BackgroundLoop } from "./loop.js";
 
 /** Generating node types: the ones that call a provider. */
 export const generationTypesOf = (registry: NodeRegistry) => registry.all().filter((d) => (d.providers?.length ?? 0) > 0).map((d) => d.type);
 
-export function alertEvaluatorService(o: { debounceMs?: number; intervalMs?: number; log?: (m: string) => void } = {}): Service {
+export function alertEvaluatorLoop(o: { debounceMs?: number; intervalMs?: number; log?: (m: string) => void } = {}): BackgroundLoop {
   return async (deps) => {
     const log = o.log ?? ((m: string) => console.log(m));
     const generationTypes = generationTypesOf(deps.registry);
@@ -61,4 +61,4 @@ export function alertEvaluatorService(o: { debounceMs?: number; intervalMs?: num
   };
 }
 
-export const alertEvaluator = alertEvaluatorService();
+export const alertEvaluator = alertEvaluatorLoop();

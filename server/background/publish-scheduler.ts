@@ -13,7 +13,7 @@ import { publishRecord } from "../../nodes/publishers/publish-record.js";
 import { endpointsFromEnv } from "../../nodes/publishers/types.js";
 import type { SecretReader } from "../../nodes/types.js";
 import { secretsForRun } from "../../services/secrets/workspace-secrets.js";
-import type { Service } from "../runtime.js";
+import type { BackgroundLoop } from "./loop.js";
 
 export interface PublishSchedulerOptions {
   intervalMs?: number;
@@ -24,7 +24,7 @@ export interface PublishSchedulerOptions {
   log?: (m: string) => void;
 }
 
-export function publishSchedulerService(o: PublishSchedulerOptions = {}): Service {
+export function publishSchedulerLoop(o: PublishSchedulerOptions = {}): BackgroundLoop {
   return async (deps) => {
     const { sql } = deps.database;
     const log = o.log ?? ((m: string) => console.log(m));
@@ -80,4 +80,4 @@ export function publishSchedulerService(o: PublishSchedulerOptions = {}): Servic
   };
 }
 
-export const publishScheduler = publishSchedulerService();
+export const publishScheduler = publishSchedulerLoop();

@@ -5,9 +5,9 @@
  * of a race is told "already decided", which the sweep ignores.
  */
 import { applyOverdueDefaults } from "../../services/review-decisions.js";
-import type { Service } from "../runtime.js";
+import type { BackgroundLoop } from "./loop.js";
 
-export function reviewDeadlineService(o: { intervalMs?: number; log?: (m: string) => void } = {}): Service {
+export function reviewDeadlineLoop(o: { intervalMs?: number; log?: (m: string) => void } = {}): BackgroundLoop {
   return async (deps) => {
     const log = o.log ?? ((m: string) => console.log(m));
     let running: Promise<void> | null = null;
@@ -34,4 +34,4 @@ export function reviewDeadlineService(o: { intervalMs?: number; log?: (m: string
   };
 }
 
-export const reviewDeadlines = reviewDeadlineService();
+export const reviewDeadlines = reviewDeadlineLoop();

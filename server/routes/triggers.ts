@@ -39,7 +39,7 @@ import { createMediaStorage } from "../../services/storage.js";
 import { z } from "zod";
 import { ApiError, handleError, notFound } from "../errors.js";
 import { idParam, intQuery, route } from "../route.js";
-import type { Service } from "../runtime.js";
+import type { BackgroundLoop } from "../background/loop.js";
 
 export const triggerEnv = (deps: ServerDeps, now: () => Date = () => new Date()): TriggerEnv => ({
   database: deps.database,
@@ -202,7 +202,7 @@ export const graphTriggerRoutes: RouteModule = (deps) => ({ prefix: "graphs", ap
 export const triggerRoutes: RouteModule = (deps) => ({ prefix: "triggers", app: createTriggerApp(deps), access: TRIGGER_ACCESS });
 
 /** The scheduler in `genjed start` (any number of processes may run it against one database). */
-export const triggerService: Service = async (deps) => {
+export const triggerLoop: BackgroundLoop = async (deps) => {
   const scheduler = new TriggerScheduler(triggerEnv(deps));
   scheduler.start({ hub: deps.hub });
   return { stop: () => scheduler.stop() };
