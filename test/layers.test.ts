@@ -94,6 +94,61 @@ function violations(): string[] {
   return out.sort();
 }
 
+/**
+ * Import circles among product modules (tests excluded) that are still there. A circle makes load
+ * order matter and hides which module owns what; the 9-file one through server/runtime.ts's
+ * Service type is gone (server/background/loop.ts). Each entry is the circle's files, sorted.
+ */
+const KNOWN_CYCLES: string[][] = [
+  ["nodes/providers/index.ts", "nodes/types.ts"],
+  ["server/cli.ts", "server/commands/run.ts"],
+];
+
+/** Strongly connected components of more than one file in the import graph of `files` (Tarjan). */
+export function importCycles(files: string[], read: (file: string) => string): string[][] {
+  const present = new Set(files);
+  const edges = new Map<string, string[]>();
+  for (const file of files) {
+    const out: string[] = [];
+    for (const target of importsOf(file, read(file))) {
+      const base = target.replace(/\.js$/, "");
+      const hit = [`${base}.ts`, `${base}.tsx`, `${base}/index.ts`].find((c) => present.has(c));
+      if (hit) out.push(hit);
+    }
+    edges.set(file, out);
+  }
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v)!) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const scc: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        scc.push(w);
+      } while (w !== v);
+      if (scc.length > 1) cycles.push(scc.sort());
+    }
+  };
+  for (const f of files) if (!index.has(f)) visit(f);
+  return cycles;
+}
+
 describe("layers", () => {
   const found = violations();
 
@@ -103,6 +158,26 @@ describe("layers", () => {
 
   it("every named exception still exists (the list only shrinks)", () => {
     expect(KNOWN.filter((v) => !found.includes(v))).toEqual([]);
+  });
+
+  it("no import circle among product modules beyond the named ones", () => {
+    const product = ["schemas", "lib", "nodes", "engine", "services", "server", "db"]
+      .filter((top) => fs.existsSync(path.join(root, top)))
+      .flatMap((top) => sources(top))
+      .filter((f) => !/\.test\.tsx?$/.test(f));
+    const cycles = importCycles(product, (f) => fs.readFileSync(path.join(root, f), "utf8"));
+    const known = new Set(KNOWN_CYCLES.map((c) => c.join(" ")));
+    expect(cycles.map((c) => c.join(" ")).filter((c) => !known.has(c))).toEqual([]);
+  });
+
+  it("the cycle finder finds a circle and only a circle", () => {
+    const text: Record<string, string> = {
+      "server/a.ts": `import { b } from "./b.js";`,
+      "server/b.ts": `import { c } from "./c/index.js";`,
+      "server/c/index.ts": `import type { a } from "../a.js";`,
+      "server/d.ts": `import { a } from "./a.js";`,
+    };
+    expect(importCycles(Object.keys(text), (f) => text[f]!)).toEqual([["server/a.ts", "server/b.ts", "server/c/index.ts"]]);
   });
 
   it("the rule itself catches an upward import", () => {
