@@ -2,7 +2,7 @@
 import type { Queryable } from "../../db/index.js";
 import { API_TOKEN_PREFIX, hashToken, newApiToken } from "./tokens.js";
 import type { User } from "./users.js";
-import { iso, isoOrNull, ms, type DbTime } from "../../db/time.js";
+import { iso, isoOrNull, ms, type DbTime } from "./time.js";
 
 export interface ApiTokenInfo {
   id: string;

@@ -18,9 +18,9 @@ import { startTestEngine, type TestEngine } from "../../test/engine.js";
 import { graph } from "../../test/graphs.js";
 import { testRegistry } from "../../test/nodes.js";
 import { createApp } from "../app.js";
-import { open, secretAad } from "../../services/secrets/secret-box.js";
+import { open, secretAad } from "./secret-box.js";
 import { authSettings } from "./settings.js";
-import { readWorkspaceSecrets, secretsForRun, workspaceSecretReader } from "../../services/secrets/workspace-secrets.js";
+import { readWorkspaceSecrets, secretsForRun, workspaceSecretReader } from "./workspace-secrets.js";
 
 /** A node that does everything careless code does with a credential: logs it, returns it, fails with it. */
 const useSecret = defineNode({
