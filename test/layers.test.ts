@@ -160,6 +160,16 @@ describe("layers", () => {
     expect(KNOWN.filter((v) => !found.includes(v))).toEqual([]);
   });
 
+  it("route modules do not import each other (what they share lives beside them in server/)", () => {
+    const routes = sources("server/routes").filter((f) => !/\.test\.tsx?$/.test(f));
+    const crossing = routes.flatMap((file) =>
+      importsOf(file, fs.readFileSync(path.join(root, file), "utf8"))
+        .filter((t) => t.startsWith("server/routes/"))
+        .map((t) => `${file} -> ${t}`),
+    );
+    expect(crossing).toEqual([]);
+  });
+
   it("no import circle among product modules beyond the named ones", () => {
     const product = ["schemas", "lib", "nodes", "engine", "services", "server", "db"]
       .filter((top) => fs.existsSync(path.join(root, top)))

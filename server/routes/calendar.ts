@@ -10,7 +10,7 @@ import type { RouteModule } from "../app.js";
 import type { AccessRule } from "../auth/policy.js";
 import { notFound } from "../errors.js";
 import { route } from "../route.js";
-import { scopeOf, triggerEnv, triggerErrors } from "./triggers.js";
+import { scopeOf, triggerEnv, triggerErrors } from "../trigger-context.js";
 
 export function createCalendarApp(env: () => TriggerEnv): Hono {
   const app = new Hono();

@@ -11,7 +11,7 @@ import { receiveWebhook, SIGNATURE_HEADER, type TriggerEnv } from "../../service
 import type { RouteModule } from "../app.js";
 import { errorResponse, handleError } from "../errors.js";
 import { idParam, route } from "../route.js";
-import { triggerEnv } from "./triggers.js";
+import { triggerEnv } from "../trigger-context.js";
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 

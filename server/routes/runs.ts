@@ -11,7 +11,7 @@ import { clientIp } from "../auth/request.js";
 import type { ServerDeps } from "../deps.js";
 import { ApiError, notFound } from "../errors.js";
 import { DOCUMENT_BODY_LIMIT, idParam, intQuery, route } from "../route.js";
-import { currentDocument } from "./graphs.js";
+import { currentDocument } from "../graph-document.js";
 
 /**
  * The immutable version a run of a saved graph executes: the pinned one, or a snapshot of the

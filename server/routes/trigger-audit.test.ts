@@ -21,7 +21,8 @@ import type { AuditEntry } from "../auth/audit.js";
 import { authSettings } from "../auth/settings.js";
 import type { ServerDeps } from "../deps.js";
 import { hookRoutes } from "./hooks.js";
-import { graphTriggerRoutes, triggerEnv, triggerRoutes } from "./triggers.js";
+import { graphTriggerRoutes, triggerRoutes } from "./triggers.js";
+import { triggerEnv } from "../trigger-context.js";
 
 let engine: TestEngine;
 let hub: RunEventHub;
