@@ -5,20 +5,20 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createMediaStorage } from "../services/storage.js";
-import { decideReview } from "../services/review-decisions.js";
-import { listReviews } from "../services/reviews.js";
-import { waitForRun } from "../engine/runs.js";
-import { nodeOutput } from "../test/engine.js";
-import { graph } from "../test/graphs.js";
-import { analyticsCollect } from "./analytics-collect.js";
-import type { InsightsReport } from "./analytics/report.js";
-import type { PublicationOutput } from "./publish-channel.js";
-import { startPublishTestbed, type PublishTestbed } from "../test/publish.js";
-import { qaGate } from "./qa-gate.js";
-import type { QaReport } from "./qa/report.js";
-import { renderTestVideo } from "./qa/test-videos.js";
-import { reviewHuman } from "./review-human.js";
+import { createMediaStorage } from "../../services/storage.js";
+import { decideReview } from "../../services/review-decisions.js";
+import { listReviews } from "../../services/reviews.js";
+import { waitForRun } from "../../engine/runs.js";
+import { nodeOutput } from "../engine.js";
+import { graph } from "../graphs.js";
+import { analyticsCollect } from "../../nodes/analytics-collect.js";
+import type { InsightsReport } from "../../nodes/analytics/report.js";
+import type { PublicationOutput } from "../../nodes/publish-channel.js";
+import { startPublishTestbed, type PublishTestbed } from "../publish.js";
+import { qaGate } from "../../nodes/qa-gate.js";
+import type { QaReport } from "../../nodes/qa/report.js";
+import { renderTestVideo } from "../../nodes/qa/test-videos.js";
+import { reviewHuman } from "../../nodes/review-human.js";
 
 let tb: PublishTestbed;
 beforeAll(async () => {
@@ -55,7 +55,7 @@ it("a wide render with a wrong price is flagged by QA, waits for a reviewer, and
   );
   const runId = await tb.engine.start(doc);
   await waitForRun(tb.engine.db.sql, runId, { until: ["waiting", "failed"], timeoutMs: 60_000 });
-  const qaRun = (await (await import("../engine/runs.js")).getRun(tb.engine.db.sql, runId))!;
+  const qaRun = (await (await import("../../engine/runs.js")).getRun(tb.engine.db.sql, runId))!;
   const report = (await nodeOutput(tb.engine, runId, "qa"))!.report as QaReport;
   expect(qaRun.status, JSON.stringify(qaRun.nodes.map((n) => [n.nodeId, n.status, n.error]))).toBe("waiting");
   expect(report.route).toBe("review");

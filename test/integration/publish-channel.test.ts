@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getPublication } from "../services/publications.js";
-import { startTestEngine } from "../test/engine.js";
-import { probeMedia } from "../lib/media/probe.js";
-import type { PublicationOutput } from "./publish-channel.js";
-import type { PublicationLedger } from "./publishers/ledger.js";
-import { startPublishTestbed, type PublishTestbed } from "../test/publish.js";
+import { getPublication } from "../../services/publications.js";
+import { startTestEngine } from "../engine.js";
+import { probeMedia } from "../../lib/media/probe.js";
+import type { PublicationOutput } from "../../nodes/publish-channel.js";
+import type { PublicationLedger } from "../../nodes/publishers/ledger.js";
+import { startPublishTestbed, type PublishTestbed } from "../publish.js";
 import path from "node:path";
-import { nodeOutput } from "../test/engine.js";
+import { nodeOutput } from "../engine.js";
 
 let tb: PublishTestbed;
 beforeAll(async () => {
@@ -203,8 +203,8 @@ describe("publish.channel", () => {
     // A second engine over the same fakes, its worker using the crashing ledger.
     const engine = await startTestEngine(tb.engine.registry, { workers: 0 });
     try {
-      const { createMediaStorage } = await import("../services/storage.js");
-      const { controlProviders } = await import("../services/control-providers.js");
+      const { createMediaStorage } = await import("../../services/storage.js");
+      const { controlProviders } = await import("../../services/control-providers.js");
       const control = controlProviders(engine.db.sql, { publicUrl: "http://studio.test" });
       const storage = createMediaStorage({ root: path.join(engine.home, "media"), sql: engine.db.sql });
       const video = await storage.put({ path: path.join(tb.engine.home, "media", tb.videos.vertical.hash.slice(0, 2), tb.videos.vertical.hash) }, { mime: "video/mp4" });
@@ -268,8 +268,8 @@ describe("publish scheduler service", () => {
     expect(out.map((p) => p.status)).toEqual(["scheduled", "scheduled"]);
     expect(tb.instagram.media.length - before.ig).toBe(0);
 
-    const { publishSchedulerLoop } = await import("../server/background/publish-scheduler.js");
-    const { RunEventHub } = await import("../engine/events.js");
+    const { publishSchedulerLoop } = await import("../../server/background/publish-scheduler.js");
+    const { RunEventHub } = await import("../../engine/events.js");
     const hub = new RunEventHub(tb.engine.db.sql);
     const deps = { database: tb.engine.db, registry: tb.engine.registry, hub, mediaRoot: path.join(tb.engine.home, "media") };
     const services = await Promise.all([1, 2].map(() => publishSchedulerLoop({ intervalMs: 100, pollMs: 20, log: () => {} })(deps)));

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { compile } from "../engine/compile.js";
-import { productRegistry } from "./index.js";
+import { compile } from "../../engine/compile.js";
+import { productRegistry } from "../../nodes/index.js";
 
 describe("product registry", () => {
   it("lists the six generation nodes with a catalog entry each (config as JSON Schema, with tooltips)", () => {

@@ -1,15 +1,15 @@
 import path from "node:path";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RunEventHub } from "../engine/events.js";
-import { createApp } from "../server/app.js";
-import { libraryFeature } from "../server/routes/library.js";
-import { nodeOutput } from "../test/engine.js";
-import { graph } from "../test/graphs.js";
-import { analyticsCollect } from "./analytics-collect.js";
-import type { InsightsReport } from "./analytics/report.js";
-import type { PublicationOutput } from "./publish-channel.js";
-import { startPublishTestbed, type PublishTestbed } from "../test/publish.js";
+import { RunEventHub } from "../../engine/events.js";
+import { createApp } from "../../server/app.js";
+import { libraryFeature } from "../../server/routes/library.js";
+import { nodeOutput } from "../engine.js";
+import { graph } from "../graphs.js";
+import { analyticsCollect } from "../../nodes/analytics-collect.js";
+import type { InsightsReport } from "../../nodes/analytics/report.js";
+import type { PublicationOutput } from "../../nodes/publish-channel.js";
+import { startPublishTestbed, type PublishTestbed } from "../publish.js";
 
 let tb: PublishTestbed;
 let hub: RunEventHub;

@@ -4,9 +4,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { waitForRun } from "../../engine/runs.js";
-import { nodeOutput } from "../../test/engine.js";
-import type { PublicationOutput } from "../publish-channel.js";
-import { startPublishTestbed, type PublishTestbed } from "../../test/publish.js";
+import { nodeOutput } from "../engine.js";
+import type { PublicationOutput } from "../../nodes/publish-channel.js";
+import { startPublishTestbed, type PublishTestbed } from "../publish.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 let tb: PublishTestbed;
