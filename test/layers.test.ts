@@ -15,7 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const MAY_IMPORT: Record<string, string[]> = {
   schemas: [],
   lib: ["schemas"],
-  db: ["schemas", "lib"],
+  db: [],
   nodes: ["schemas", "lib"],
   engine: ["schemas", "lib", "nodes", "db"],
   services: ["schemas", "lib", "nodes", "engine", "db"],
