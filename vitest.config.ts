@@ -13,7 +13,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["schemas/**/*.test.ts", "lib/**/*.test.ts", "nodes/**/*.test.ts", "engine/**/*.test.ts", "server/**/*.test.ts", "db/**/*.test.ts", "editor/src/**/*.test.{ts,tsx}", "test/**/*.test.ts"],
+          include: ["schemas/**/*.test.ts", "lib/**/*.test.ts", "nodes/**/*.test.ts", "engine/**/*.test.ts", "services/**/*.test.ts", "server/**/*.test.ts", "db/**/*.test.ts", "editor/src/**/*.test.{ts,tsx}", "test/**/*.test.ts"],
           globalSetup: ["./test/global-setup.ts"],
         },
       },

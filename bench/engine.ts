@@ -11,7 +11,7 @@ import { run as runGraphileWorker, type Runner } from "graphile-worker";
 import { quietLogger, type Database } from "../db/index.js";
 import { compile } from "../engine/compile.js";
 import { startRunFromDocument, waitForRun } from "../engine/runs.js";
-import { createMediaStorage } from "../engine/storage.js";
+import { createMediaStorage } from "../services/storage.js";
 import { startWorker } from "../engine/worker.js";
 import { chain, graph } from "../test/graphs.js";
 import { testRegistry } from "../test/nodes.js";

@@ -119,7 +119,7 @@ export const metricSamples = pgTable(
   (t) => [index("metric_samples_series").on(t.publicationId, t.metric, t.collectedAt), index("metric_samples_collected").on(t.collectedAt)],
 );
 
-/** Alerts fired by the rules in engine/alerts.ts; at most one open (firing) alert per rule and workspace. */
+/** Alerts fired by the rules in services/alerts.ts; at most one open (firing) alert per rule and workspace. */
 export const alerts = pgTable(
   "alerts",
   {

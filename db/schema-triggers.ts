@@ -29,7 +29,7 @@ export const triggers = pgTable(
     budgetUsd: doublePrecision("budget_usd"),
     /**
      * Legacy: webhook signing secrets were stored here as plain text. Each start seals any left into
-     * the columns below and clears this (engine/triggers/webhook-secret.ts); nothing writes it now.
+     * the columns below and clears this (services/triggers/webhook-secret.ts); nothing writes it now.
      */
     plainSecret: text("secret"),
     /**

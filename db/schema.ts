@@ -211,7 +211,7 @@ export const mediaWorkspaces = pgTable(
 
 /**
  * Facts one process records for the others, by name: `public_url` is where the server is reachable
- * (engine/public-url.ts), so a worker started elsewhere links to it instead of guessing.
+ * (services/public-url.ts), so a worker started elsewhere links to it instead of guessing.
  */
 export const serverSettings = pgTable("server_settings", {
   key: text("key").primaryKey(),

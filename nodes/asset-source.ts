@@ -9,7 +9,7 @@ import type { MediaRef } from "../schemas/index.js";
 import type { Brand, Product } from "../schemas/content.js";
 import { checkReference, JsonTextError, parseJsonText, PathNotAllowedError } from "../lib/files/index.js";
 import { ALLOW_ENV } from "../lib/net/index.js";
-import { csvToRows } from "./assets/csv.js";
+import { csvToRows } from "../lib/assets/csv.js";
 import { isHttpUrl, locate, normaliseImage, readSource, sourceLabel, SourceError, type CatalogueBase, type SourceRef } from "./assets/load-image.js";
 import { BrandKitConfigSchema, ProductRowSchema, formatIssues, slug, validateRows, type ProductRow } from "./assets/rows.js";
 import { defineNode, PermanentNodeError, type NodeContext } from "./types.js";

@@ -6,7 +6,7 @@ import { REPLICATE_MODELS } from "./providers/replicate/models.js";
 import { createReplicateProvider } from "./providers/replicate/index.js";
 import { promptParse } from "./prompt-parse.js";
 import { consistencySeed } from "./prompts/rule-based.js";
-import { createNodeTestHarness, type NodeTestHarness } from "./testing.js";
+import { createNodeTestHarness, type NodeTestHarness } from "../test/node-context.js";
 
 const TOKEN = "r8_PromptParseTestToken_0123456789";
 const LLAMA = REPLICATE_MODELS["llama-3-8b-instruct"].ref;

@@ -6,7 +6,7 @@ import { channelForShape, qaGate } from "./qa-gate.js";
 import { findPrices } from "./qa/content.js";
 import type { QaReport } from "./qa/report.js";
 import { renderLogo, renderTestVideo, TEST_BRAND_COLORS } from "./qa/test-videos.js";
-import { createNodeTestHarness, type NodeTestHarness } from "./testing.js";
+import { createNodeTestHarness, type NodeTestHarness } from "../test/node-context.js";
 import { PermanentNodeError } from "./types.js";
 
 let h: NodeTestHarness;

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { BrandSchema, ProductSchema } from "../schemas/content.js";
-import { probeMedia } from "./media/probe.js";
+import { probeMedia } from "../lib/media/probe.js";
 import { parseMedia, parsePort } from "./port-values.js";
 import { brandChecks } from "./qa/brand-checks.js";
 import { CHANNEL_IDS, CHANNEL_SPECS, type ChannelId } from "./qa/channel-specs.js";

@@ -3,7 +3,7 @@ import type { MediaRef } from "../schemas/index.js";
 import { imageGenerate } from "./image-generate.js";
 import { promptParse } from "./prompt-parse.js";
 import { notesFor, withRevisionNotes } from "./revision.js";
-import { createNodeTestHarness, type NodeTestHarness } from "./testing.js";
+import { createNodeTestHarness, type NodeTestHarness } from "../test/node-context.js";
 
 let h: NodeTestHarness;
 beforeAll(async () => {

@@ -3,12 +3,12 @@ import type { MediaRef } from "../schemas/index.js";
 import type { Brand, Product } from "../schemas/content.js";
 import { assetSource } from "./asset-source.js";
 import { imageGenerate } from "./image-generate.js";
-import { grabFrame, regionDifference } from "./media/frames.js";
-import { measureIntegratedLoudness } from "./media/loudness.js";
-import { probeMedia } from "./media/probe.js";
+import { grabFrame, regionDifference } from "../lib/media/frames.js";
+import { measureIntegratedLoudness } from "../lib/media/loudness.js";
+import { probeMedia } from "../lib/media/probe.js";
 import { promptParse } from "./prompt-parse.js";
 import { speechSynthesize } from "./speech-synthesize.js";
-import { createNodeTestHarness, type NodeTestHarness } from "./testing.js";
+import { createNodeTestHarness, type NodeTestHarness } from "../test/node-context.js";
 import { videoComposite } from "./video-composite.js";
 import { videoFromImage } from "./video-from-image.js";
 

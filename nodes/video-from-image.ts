@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { CameraMoveSchema, SceneSchema } from "../schemas/content.js";
-import { RESOLUTIONS } from "./media/aspect.js";
+import { RESOLUTIONS } from "../lib/media/aspect.js";
 import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "./generation-config.js";
 import { parseMedia, parsePort } from "./port-values.js";
 import { notesFor, revisionNotesField, withRevisionNotes } from "./revision.js";

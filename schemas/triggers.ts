@@ -1,7 +1,7 @@
 /**
  * Triggers (cron, one-off schedules, webhooks, polled conditions), their fire history, the content
  * calendar and the content-plan helper: API bodies and the views the server answers with.
- * Shapes only: what needs a library (cron syntax, time zone names) is checked by engine/triggers.
+ * Shapes only: what needs a library (cron syntax, time zone names) is checked by services/triggers.
  */
 import { z } from "zod";
 import { RunOverridesSchema } from "./api.js";

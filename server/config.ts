@@ -1,5 +1,5 @@
 import path from "node:path";
-import { publicUrlSetting, PublicUrlError } from "../engine/public-url.js";
+import { publicUrlSetting, PublicUrlError } from "../services/public-url.js";
 
 /** Settings from the environment (see README "Environment"). */
 export interface Config {
@@ -8,7 +8,7 @@ export interface Config {
   home: string;
   databaseUrl?: string;
   concurrency: number;
-  /** GENJED_PUBLIC_URL: where the server is reachable from outside (null: the server's own address, see engine/public-url.ts). */
+  /** GENJED_PUBLIC_URL: where the server is reachable from outside (null: the server's own address, see services/public-url.ts). */
   publicUrl?: string | null;
 }
 

@@ -18,6 +18,6 @@ export interface ServerDeps {
   templatesDir?: string;
   /** Sign-in, CSRF and secrets settings (server/auth/settings.ts). Absent: defaults, and no secrets key (the secrets API answers 503). */
   auth?: AuthSettings;
-  /** Where the server is reachable from outside, as every process agrees (engine/public-url.ts). Absent: GENJED_PUBLIC_URL or localhost. */
+  /** Where the server is reachable from outside, as every process agrees (services/public-url.ts). Absent: GENJED_PUBLIC_URL or localhost. */
   publicUrl?: () => Promise<string>;
 }

@@ -1,7 +1,7 @@
 /**
  * Issue 10: library links written by a worker process without PORT used http://localhost:4280.
  * The server and every worker now take the public URL from one setting: GENJED_PUBLIC_URL, else
- * what the server recorded when it started (engine/public-url.ts). Real runtimes, as `genjed start`
+ * what the server recorded when it started (services/public-url.ts). Real runtimes, as `genjed start`
  * and `genjed worker` build them, on one database; the worker's environment has neither PORT nor
  * GENJED_PUBLIC_URL.
  */
@@ -10,9 +10,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRunFromDocument, waitForRun } from "../engine/runs.js";
-import { createMediaStorage } from "../engine/storage.js";
+import { createMediaStorage } from "../services/storage.js";
 import { publishChannel } from "../nodes/publish-channel.js";
-import { videoConstNode } from "../nodes/publishers/testing.js";
+import { videoConstNode } from "../test/publish.js";
 import { renderTestVideo } from "../nodes/qa/test-videos.js";
 import type { MediaRef } from "../schemas/index.js";
 import { createTestDatabase, type TestDatabase } from "../test/db.js";

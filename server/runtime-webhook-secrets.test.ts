@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openWebhookSecret } from "../engine/triggers/webhook-secret.js";
+import { openWebhookSecret } from "../services/triggers/webhook-secret.js";
 import { createTestDatabase, type TestDatabase } from "../test/db.js";
 import { loadSecretKey } from "./auth/secret-key.js";
 import { startRuntime } from "./runtime.js";

@@ -1,6 +1,6 @@
 /**
  * Everything `genjed start` runs in one process: PostgreSQL (embedded unless DATABASE_URL),
- * migrations, template seeding, the worker, the scheduler services and the HTTP server.
+ * migrations, template seeding, the worker, the background loops and the HTTP server.
  */
 import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
@@ -9,13 +9,13 @@ import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { connectDatabase, migrate, startEmbeddedPostgres, type Database, type EmbeddedDatabase } from "../db/index.js";
 import { RunEventHub } from "../engine/events.js";
-import { publicUrlSource, recordPublicUrl } from "../engine/public-url.js";
-import { createMediaStorage } from "../engine/storage.js";
-import { sealPlainWebhookSecrets } from "../engine/triggers/webhook-secret.js";
+import { publicUrlSource, recordPublicUrl } from "../services/public-url.js";
+import { createMediaStorage } from "../services/storage.js";
+import { sealPlainWebhookSecrets } from "../services/triggers/webhook-secret.js";
 import { startWorker, type WorkerHandle } from "../engine/worker.js";
 import { createProductRegistry } from "../nodes/index.js";
 import { defaultProviders } from "../nodes/providers/factory.js";
-import { controlProviders } from "../engine/control-providers.js";
+import { controlProviders } from "../services/control-providers.js";
 import type { NodeRegistry } from "../nodes/registry.js";
 import { createApp } from "./app.js";
 import { collabAuthorizer } from "./auth/collab-access.js";
@@ -26,7 +26,7 @@ import { secretsForRun } from "./auth/workspace-secrets.js";
 import { createCollabService, type CollabService } from "./collab/index.js";
 import type { Config } from "./config.js";
 import type { ServerDeps } from "./deps.js";
-import { features, services } from "./features.js";
+import { backgroundLoops, features } from "./features.js";
 import { seedTemplates } from "./seed.js";
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -37,7 +37,7 @@ export interface RuntimeOptions {
   config: Config;
   server?: boolean;
   worker?: boolean;
-  /** Background services: triggers, review deadlines, alerts. */
+  /** Background loops (server/background/): triggers, publications, review deadlines, alerts. */
   scheduler?: boolean;
   registry?: NodeRegistry;
   log?: (message: string) => void;
@@ -51,9 +51,6 @@ export interface Runtime {
   deps: ServerDeps;
   stop(): Promise<void>;
 }
-
-/** A background service started with the runtime (triggers, review deadlines...). */
-export type Service = (deps: ServerDeps) => Promise<{ stop(): Promise<void> }>;
 
 export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
   const { config } = o;
@@ -114,8 +111,8 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
       stops.push(() => worker.stop());
     }
     if (o.scheduler !== false) {
-      for (const service of services) {
-        const s = await service(deps);
+      for (const loop of backgroundLoops) {
+        const s = await loop(deps);
         stops.push(() => s.stop());
       }
     }

@@ -5,12 +5,12 @@
  */
 import path from "node:path";
 import { connectDatabase } from "../db/index.js";
-import { controlProviders } from "../engine/control-providers.js";
+import { controlProviders } from "../services/control-providers.js";
 import { startWorker } from "../engine/index.js";
-import { createMediaStorage } from "../engine/storage.js";
+import { createMediaStorage } from "../services/storage.js";
 import { createLocalProvider } from "../nodes/providers/local/index.js";
 import { publishChannel } from "../nodes/publish-channel.js";
-import { productConstNode, videoConstNode } from "../nodes/publishers/testing.js";
+import { productConstNode, videoConstNode } from "./publish.js";
 import { testRegistry } from "./nodes.js";
 
 const database = connectDatabase(process.env.DATABASE_URL!);

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import type { NodeRegistry } from "../nodes/registry.js";
 import { startRunFromDocument, startWorker, waitForRun, type ProviderFactory, type StartRunOptions, type WorkerHandle, type WorkerOptions } from "../engine/index.js";
-import { createMediaStorage, type WorkerMediaStorage } from "../engine/storage.js";
+import { createMediaStorage, type WorkerMediaStorage } from "../services/storage.js";
 import { createTestDatabase, type TestDatabase } from "./db.js";
 
 export interface TestEngine {

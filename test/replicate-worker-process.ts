@@ -6,7 +6,7 @@
 import path from "node:path";
 import { connectDatabase } from "../db/index.js";
 import { startWorker } from "../engine/index.js";
-import { createMediaStorage } from "../engine/storage.js";
+import { createMediaStorage } from "../services/storage.js";
 import { imageGenerate } from "../nodes/image-generate.js";
 import { createLocalProvider } from "../nodes/providers/local/index.js";
 import { createReplicateProvider } from "../nodes/providers/replicate/index.js";

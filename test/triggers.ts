@@ -1,7 +1,7 @@
 /** Helpers for trigger tests: a fake clock, and saved graphs with a version to run. */
 import type { Database } from "../db/index.js";
-import { createGraph, createVersion } from "../engine/graphs.js";
-import type { TriggerEnv } from "../engine/triggers/env.js";
+import { createGraph, createVersion } from "../services/graphs.js";
+import type { TriggerEnv } from "../services/triggers/env.js";
 import type { NodeRegistry } from "../nodes/registry.js";
 import type { GraphDocument, GraphDocumentInput } from "../schemas/index.js";
 

@@ -5,7 +5,7 @@
 import path from "node:path";
 import { connectDatabase } from "../db/index.js";
 import { startWorker } from "../engine/index.js";
-import { createMediaStorage } from "../engine/storage.js";
+import { createMediaStorage } from "../services/storage.js";
 import { testRegistry } from "./nodes.js";
 
 const database = connectDatabase(process.env.DATABASE_URL!);

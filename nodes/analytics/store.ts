@@ -1,6 +1,6 @@
 /**
  * The metric store as analytics.collect sees it (ctx.provider("metrics")), implemented on
- * PostgreSQL by engine/metrics-store.ts. Samples are a time series: every collection appends
+ * PostgreSQL by services/metrics-store.ts. Samples are a time series: every collection appends
  * one value per publication and metric, as the source reports it for the window.
  */
 import type { PublicationRecord } from "../publishers/ledger.js";

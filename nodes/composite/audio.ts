@@ -7,9 +7,9 @@
  * costs no pass of its own and never pumps the way dynamic normalisation does.
  */
 import path from "node:path";
-import { runFfmpeg } from "../media/ffmpeg.js";
-import { parseEbur128Summary } from "../media/loudness.js";
-import { musicBedSource } from "../media/music-bed.js";
+import { runFfmpeg } from "../../lib/media/ffmpeg.js";
+import { parseEbur128Summary } from "../../lib/media/loudness.js";
+import { musicBedSource } from "../../lib/media/music-bed.js";
 
 export interface AdAudioRequest {
   durationSec: number;

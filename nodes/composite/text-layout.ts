@@ -2,7 +2,7 @@
  * Where and how big the overlay texts go for one output size: sizes scale with the short side,
  * lines are wrapped to the frame width (narrow 9:16 frames get more, shorter lines).
  */
-import { AVERAGE_CHAR_WIDTH_EM, wrapText } from "../media/fonts.js";
+import { AVERAGE_CHAR_WIDTH_EM, wrapText } from "../../lib/media/fonts.js";
 
 export interface TextBlock {
   lines: string[];

@@ -6,7 +6,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { ffColor, filterValue } from "../media/ffmpeg.js";
+import { ffColor, filterValue } from "../../lib/media/ffmpeg.js";
 import type { AdLayout, TextBlock } from "./text-layout.js";
 import type { Timeline } from "./timeline.js";
 

@@ -13,7 +13,7 @@ export interface Providers {
   /**
    * Stores for nodes with durable side effects, which may not touch the database themselves: the
    * publication ledger (publish.channel's idempotency) and the metric time series (analytics.collect).
-   * The runtime provides them on PostgreSQL (engine/control-providers.ts).
+   * The runtime provides them on PostgreSQL (services/control-providers.ts).
    */
   publications: PublicationLedger;
   metrics: MetricsStore;

@@ -1,7 +1,7 @@
 /**
  * The publication ledger as nodes see it (ctx.provider("publications")): nodes never touch the
  * database, so the publisher records its intent and each platform step through this interface,
- * implemented on PostgreSQL by engine/publications.ts.
+ * implemented on PostgreSQL by services/publications.ts.
  *
  * The contract, per run/node/item/channel (the idempotency key):
  *  1. begin() before any platform call: the row (keyed by the idempotency key) exists first;
@@ -98,7 +98,7 @@ export interface PublicationLedger {
   noteError(id: string, error: PublicationError): Promise<void>;
   /** Leave it to the scheduler: published at `at` by the publish scheduler service. */
   schedule(id: string, at: string): Promise<PublicationRecord>;
-  /** Where our server is reachable from outside, as the server and every worker agree (engine/public-url.ts). */
+  /** Where our server is reachable from outside, as the server and every worker agree (services/public-url.ts). */
   publicUrl(): Promise<string>;
   /** Public URL of a library item (the library page). */
   libraryUrl(id: string): Promise<string>;

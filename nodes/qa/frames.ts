@@ -5,7 +5,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
-import { runFfmpeg } from "../media/ffmpeg.js";
+import { runFfmpeg } from "../../lib/media/ffmpeg.js";
 
 export interface RawFrame {
   atSec: number;

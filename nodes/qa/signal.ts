@@ -3,7 +3,7 @@
  * silent segments (silencedetect) and integrated loudness (ebur128). One pass instead of three
  * because decoding dominates the cost, and the QA gate runs on every ad.
  */
-import { runFfmpeg } from "../media/ffmpeg.js";
+import { runFfmpeg } from "../../lib/media/ffmpeg.js";
 
 export interface Segment {
   start: number;

@@ -1,5 +1,5 @@
 /** Technical checks from ffprobe metadata against a channel's spec. */
-import type { MediaProbe } from "../media/probe.js";
+import type { MediaProbe } from "../../lib/media/probe.js";
 import { describeAspect, ratioOf, type ChannelSpec } from "./channel-specs.js";
 import type { CheckResult } from "./report.js";
 

@@ -10,7 +10,7 @@ import { addNodes, readGraphDocument, setNodeConfigField } from "../../schemas/g
 import type { GraphDocument } from "../../schemas/graph.js";
 import { apiTokenFor, createMember, createTestWorkspace, sessionFor } from "../../test/auth.js";
 import { createTestDatabase, type TestDatabase } from "../../test/db.js";
-import { insertGraph, startCollabServer, waitFor, type CollabTestServer } from "../collab/testing.js";
+import { insertGraph, startCollabServer, waitFor, type CollabTestServer } from "../../test/collab.js";
 import { collabAuthorizer } from "./collab-access.js";
 import { authSettings } from "./settings.js";
 

@@ -7,7 +7,7 @@ import { createTestDatabase, type TestDatabase } from "../../test/db.js";
 import { ConfigError } from "../config.js";
 import { checkSecretKey, KEY_FILE, loadSecretKey, parseSecretKey } from "./secret-key.js";
 import { putSecret } from "./workspace-secrets.js";
-import { sealWebhookSecret } from "../../engine/triggers/webhook-secret.js";
+import { sealWebhookSecret } from "../../services/triggers/webhook-secret.js";
 
 let home: string;
 let db: TestDatabase;

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from "../../test/db.js";
 import type { GraphDocument } from "../../schemas/graph.js";
 import { addNodes, graphMaps, moveNodes, readGraphDocument, setNodeConfigField } from "../../schemas/graph-ydoc.js";
 import { CollabGraphNotFound } from "./index.js";
-import { connectClient, insertGraph, startCollabServer, waitFor, waitForSync, type CollabTestServer, type TestClient } from "./testing.js";
+import { connectClient, insertGraph, startCollabServer, waitFor, waitForSync, type CollabTestServer, type TestClient } from "../../test/collab.js";
 
 const base: GraphDocument = {
   version: 1,

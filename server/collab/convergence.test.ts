@@ -18,7 +18,7 @@ import {
   setNodeLabel,
 } from "../../schemas/graph-ydoc.js";
 import { createTestDatabase, type TestDatabase } from "../../test/db.js";
-import { connectClient, insertGraph, startCollabServer, waitFor, waitForSync, type TestClient } from "./testing.js";
+import { connectClient, insertGraph, startCollabServer, waitFor, waitForSync, type TestClient } from "../../test/collab.js";
 
 let db: TestDatabase;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 /** The content library's public page, item pages and feeds (JSON Feed 1.1, RSS 2.0 with Media RSS). */
-import type { LibraryItem } from "../../engine/library.js";
+import type { LibraryItem } from "../../services/library.js";
 
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 const escapeXml = escapeHtml;

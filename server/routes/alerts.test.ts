@@ -1,13 +1,13 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALERT_RULES, evaluateAlerts } from "../../engine/alerts.js";
+import { ALERT_RULES, evaluateAlerts } from "../../services/alerts.js";
 import { RunEventHub } from "../../engine/events.js";
 import { startTestEngine, type TestEngine } from "../../test/engine.js";
 import { graph } from "../../test/graphs.js";
 import { testRegistry } from "../../test/nodes.js";
 import { asSession, createMember, createTestWorkspace, sessionFor, signedInOwner, type Requester } from "../../test/auth.js";
 import { createApp } from "../app.js";
-import { alertEvaluatorService, generationTypesOf } from "../services/alert-evaluator.js";
+import { alertEvaluatorLoop, generationTypesOf } from "../background/alert-evaluator.js";
 import { alertFeature } from "./alerts.js";
 
 let engine: TestEngine;
@@ -25,7 +25,7 @@ beforeAll(async () => {
   await hub.start();
   const deps = { database: engine.db, registry: engine.registry, hub, mediaRoot: path.join(engine.home, "media") };
   app = await signedInOwner(createApp(deps, [alertFeature]), engine.db.sql);
-  service = await alertEvaluatorService({ debounceMs: 50, log: () => {} })(deps);
+  service = await alertEvaluatorLoop({ debounceMs: 50, log: () => {} })(deps);
   workspaceId = (await engine.db.sql<{ id: string }[]>`select id from workspaces where is_default`)[0].id;
   const otherWs = await createTestWorkspace(engine.db.sql, "Other studio");
   other = asSession(createApp(deps, [alertFeature]), await sessionFor(engine.db.sql, await createMember(engine.db.sql, "owner", { workspaceId: otherWs })), { workspaceId: otherWs });

@@ -1,11 +1,11 @@
 /** GET /api/alerts: the alert rules with their current readings, and the alerts they fired, for the caller's workspace. */
 import { Hono } from "hono";
-import { listAlerts, ruleStates } from "../../engine/alerts.js";
+import { listAlerts, ruleStates } from "../../services/alerts.js";
 import type { ServerDeps } from "../deps.js";
 import { authOf } from "../auth/middleware.js";
 import { z } from "zod";
 import { route } from "../route.js";
-import { generationTypesOf } from "../services/alert-evaluator.js";
+import { generationTypesOf } from "../background/alert-evaluator.js";
 
 const AlertsQuery = z.object({
   status: z.enum(["firing", "resolved", "all"], { error: (i) => `must be firing, resolved or all; got ${JSON.stringify(i.input)}` }).default("all"),

@@ -4,8 +4,8 @@
  */
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TriggerScheduler } from "../../engine/triggers/scheduler.js";
-import { createTrigger } from "../../engine/triggers/store.js";
+import { TriggerScheduler } from "../../services/triggers/scheduler.js";
+import { createTrigger } from "../../services/triggers/store.js";
 import { qaGate } from "../../nodes/qa-gate.js";
 import { CreateTriggerBodySchema, type CalendarView } from "../../schemas/triggers.js";
 import { startTestEngine, type TestEngine } from "../../test/engine.js";

@@ -4,13 +4,13 @@
  * N days of scheduled runs per channel; `dryRun: true` previews).
  */
 import { Hono } from "hono";
-import { buildCalendar, createContentPlan, type TriggerEnv } from "../../engine/triggers/index.js";
+import { buildCalendar, createContentPlan, type TriggerEnv } from "../../services/triggers/index.js";
 import { CalendarQuerySchema, ContentPlanBodySchema } from "../../schemas/triggers.js";
 import type { RouteModule } from "../app.js";
 import type { AccessRule } from "../auth/policy.js";
 import { notFound } from "../errors.js";
 import { route } from "../route.js";
-import { scopeOf, triggerEnv, triggerErrors } from "./triggers.js";
+import { scopeOf, triggerEnv, triggerErrors } from "../trigger-context.js";
 
 export function createCalendarApp(env: () => TriggerEnv): Hono {
   const app = new Hono();

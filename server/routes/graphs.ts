@@ -1,22 +1,12 @@
 import { Hono, type Context } from "hono";
-import { createGraph, createVersion, deleteGraph, getGraph, getVersion, listGraphs, listVersions, updateGraph, type WorkspaceScope } from "../../engine/graphs.js";
+import { createGraph, createVersion, deleteGraph, getGraph, getVersion, listGraphs, listVersions, updateGraph, type WorkspaceScope } from "../../services/graphs.js";
 import { CreateGraphBodySchema, CreateVersionBodySchema, UpdateGraphBodySchema, type GraphDocument } from "../../schemas/index.js";
 import { authOf } from "../auth/middleware.js";
 import type { ServerDeps } from "../deps.js";
 import { z } from "zod";
 import { notFound } from "../errors.js";
 import { DOCUMENT_BODY_LIMIT, idParam, route } from "../route.js";
-
-/**
- * The current document: the live collaborative one when the collab service runs, else the stored
- * one. Null when the graph does not exist (or is not in the scope's workspace).
- */
-export async function currentDocument(deps: ServerDeps, id: string, scope?: WorkspaceScope): Promise<GraphDocument | null> {
-  const g = await getGraph(deps.database, id, scope);
-  if (!g) return null;
-  if (deps.collab) return deps.collab.getDocument(id);
-  return g.document;
-}
+import { currentDocument } from "../graph-document.js";
 
 const GraphParams = z.object({ id: idParam("graph") });
 const VersionParams = z.object({ id: idParam("graph"), versionId: idParam("version") });

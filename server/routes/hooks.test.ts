@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunEventHub } from "../../engine/events.js";
 import { waitForRun } from "../../engine/runs.js";
-import { signWebhook } from "../../engine/triggers/webhook.js";
+import { signWebhook } from "../../services/triggers/webhook.js";
 import { assetSource } from "../../nodes/asset-source.js";
 import { nodeOutput, startTestEngine, type TestEngine } from "../../test/engine.js";
 import { graph } from "../../test/graphs.js";

@@ -7,11 +7,11 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { receiveWebhook, SIGNATURE_HEADER, type TriggerEnv } from "../../engine/triggers/index.js";
+import { receiveWebhook, SIGNATURE_HEADER, type TriggerEnv } from "../../services/triggers/index.js";
 import type { RouteModule } from "../app.js";
 import { errorResponse, handleError } from "../errors.js";
 import { idParam, route } from "../route.js";
-import { triggerEnv } from "./triggers.js";
+import { triggerEnv } from "../trigger-context.js";
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 

@@ -3,7 +3,7 @@ import type { Hono } from "hono";
 import { RunEventHub } from "../../engine/events.js";
 import { nodeOutput } from "../../test/engine.js";
 import type { PublicationOutput } from "../../nodes/publish-channel.js";
-import { startPublishTestbed, type PublishTestbed } from "../../nodes/publishers/testing.js";
+import { startPublishTestbed, type PublishTestbed } from "../../test/publish.js";
 import { createApp } from "../app.js";
 import { libraryFeature } from "./library.js";
 import path from "node:path";

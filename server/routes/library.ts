@@ -14,15 +14,15 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { getLibraryItem, listLibraryItems, recordLibraryEvent, visitorId, type LibraryItem } from "../../engine/library.js";
-import { publicUrlSetting } from "../../engine/public-url.js";
+import { getLibraryItem, listLibraryItems, recordLibraryEvent, visitorId, type LibraryItem } from "../../services/library.js";
+import { publicUrlSetting } from "../../services/public-url.js";
 import type { ServerDeps } from "../deps.js";
 import { z } from "zod";
 import { notFound } from "../errors.js";
 import { idParam, route } from "../route.js";
 import { itemPage, jsonFeed, libraryPage, rssFeed, type LibraryLinks } from "../library/render.js";
 
-/** The configured public URL (the same setting workers link with, engine/public-url.ts), else the origin the visitor used. */
+/** The configured public URL (the same setting workers link with, services/public-url.ts), else the origin the visitor used. */
 function linksFor(c: Context): LibraryLinks {
   return { base: (publicUrlSetting(process.env) ?? new URL(c.req.url).origin).replace(/\/+$/, "") };
 }

@@ -14,7 +14,7 @@ import { graph } from "../../test/graphs.js";
 import { testRegistry } from "../../test/nodes.js";
 import { asSession, createMember, createTestWorkspace, sessionFor, signedInOwner, type Requester, type TestSession } from "../../test/auth.js";
 import { createApp } from "../app.js";
-import { reviewDeadlineService } from "../services/review-deadlines.js";
+import { reviewDeadlineLoop } from "../background/review-deadlines.js";
 import { reviewFeature } from "./reviews.js";
 
 let engine: TestEngine;
@@ -247,7 +247,7 @@ describe("human review", () => {
   });
 
   it("applies the default action when the deadline passes", async () => {
-    const service = await reviewDeadlineService({ intervalMs: 200, log: () => {} })({ database: engine.db, registry, hub, mediaRoot });
+    const service = await reviewDeadlineLoop({ intervalMs: 200, log: () => {} })({ database: engine.db, registry, hub, mediaRoot });
     try {
       const runId = await engine.start(reviewGraph({ deadlineHours: 1 / 3600, defaultAction: "approve" }, ["a lamp"]));
       const run = await waitForRun(engine.db.sql, runId, { timeoutMs: 30_000 });

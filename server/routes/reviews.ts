@@ -1,8 +1,8 @@
 /** The human review queue: list, read, decide. A decision resumes the run in the engine's transaction. */
 import { Hono } from "hono";
 import { z } from "zod";
-import { decideReview } from "../../engine/review-decisions.js";
-import { getReview, listReviews, REVIEW_ID, ReviewError } from "../../engine/reviews.js";
+import { decideReview } from "../../services/review-decisions.js";
+import { getReview, listReviews, REVIEW_ID, ReviewError } from "../../services/reviews.js";
 import { DECISIONS } from "../../nodes/review/payload.js";
 import { writeAudit } from "../auth/audit.js";
 import { authOf } from "../auth/middleware.js";

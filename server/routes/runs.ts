@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { canonicalJson } from "../../engine/hash.js";
-import { createVersion, getGraph, getVersion, latestVersion } from "../../engine/graphs.js";
+import { createVersion, getGraph, getVersion, latestVersion } from "../../services/graphs.js";
 import { cancelRun, getRun, getRunLogs, listRuns, retryNode, startRunFromDocument } from "../../engine/runs.js";
 import { z } from "zod";
 import { NodeIdSchema, StartRunBodySchema, type GraphDocument, type RunEvent } from "../../schemas/index.js";
@@ -11,7 +11,7 @@ import { clientIp } from "../auth/request.js";
 import type { ServerDeps } from "../deps.js";
 import { ApiError, notFound } from "../errors.js";
 import { DOCUMENT_BODY_LIMIT, idParam, intQuery, route } from "../route.js";
-import { currentDocument } from "./graphs.js";
+import { currentDocument } from "../graph-document.js";
 
 /**
  * The immutable version a run of a saved graph executes: the pinned one, or a snapshot of the

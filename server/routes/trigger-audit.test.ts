@@ -6,9 +6,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunEventHub } from "../../engine/events.js";
-import { createGraph, createVersion } from "../../engine/graphs.js";
-import { TriggerScheduler } from "../../engine/triggers/scheduler.js";
-import { signWebhook } from "../../engine/triggers/webhook.js";
+import { createGraph, createVersion } from "../../services/graphs.js";
+import { TriggerScheduler } from "../../services/triggers/scheduler.js";
+import { signWebhook } from "../../services/triggers/webhook.js";
 import { assetSource } from "../../nodes/asset-source.js";
 import type { GraphDocument } from "../../schemas/index.js";
 import { asSession, createMember, createTestWorkspace, defaultWorkspaceId, sessionFor, signedInOwner, type Requester } from "../../test/auth.js";
@@ -21,7 +21,8 @@ import type { AuditEntry } from "../auth/audit.js";
 import { authSettings } from "../auth/settings.js";
 import type { ServerDeps } from "../deps.js";
 import { hookRoutes } from "./hooks.js";
-import { graphTriggerRoutes, triggerEnv, triggerRoutes } from "./triggers.js";
+import { graphTriggerRoutes, triggerRoutes } from "./triggers.js";
+import { triggerEnv } from "../trigger-context.js";
 
 let engine: TestEngine;
 let hub: RunEventHub;

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunEventHub } from "../../engine/events.js";
-import { TriggerScheduler } from "../../engine/triggers/scheduler.js";
+import { TriggerScheduler } from "../../services/triggers/scheduler.js";
 import { assetSource } from "../../nodes/asset-source.js";
 import { startTestEngine, type TestEngine } from "../../test/engine.js";
 import { graph } from "../../test/graphs.js";

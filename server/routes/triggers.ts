@@ -2,11 +2,11 @@
  * Trigger API: GET/POST /api/graphs/:id/triggers, GET/PATCH/DELETE /api/triggers/:id,
  * GET /api/triggers/:id/fires (history: the run each fire started, why any was skipped),
  * POST /api/triggers/:id/secret (rotate a webhook secret), GET /api/triggers/cron-preview (the
- * schedule in words and its next fire times, before saving). Also the background scheduler service.
+ * schedule in words and its next fire times, before saving). The scheduler loop is
+ * server/background/trigger-scheduler.ts.
  */
 import { Hono, type Context } from "hono";
-import { getGraph } from "../../engine/graphs.js";
-import type { TriggerScope } from "../../engine/triggers/store.js";
+import { getGraph } from "../../services/graphs.js";
 import {
   createTrigger,
   deleteTrigger,
@@ -18,16 +18,11 @@ import {
   listTriggers,
   rotateSecret,
   ScheduleError,
-  TriggerConfigError,
-  TriggerScheduler,
   triggerView,
   updateTrigger,
   validateCron,
-  WebhookSecretsUnavailableError,
   type TriggerEnv,
-  type TriggerRunStarted,
-} from "../../engine/triggers/index.js";
-import type { Queryable } from "../../db/index.js";
+} from "../../services/triggers/index.js";
 import { CreateTriggerBodySchema, CronPreviewQuerySchema, UpdateTriggerBodySchema, type CronPreview } from "../../schemas/triggers.js";
 import type { RouteModule } from "../app.js";
 import { writeAudit } from "../auth/audit.js";
@@ -35,48 +30,10 @@ import { authOf } from "../auth/middleware.js";
 import { clientIp } from "../auth/request.js";
 import type { AccessRule } from "../auth/policy.js";
 import type { ServerDeps } from "../deps.js";
-import { createMediaStorage } from "../../engine/storage.js";
 import { z } from "zod";
-import { ApiError, handleError, notFound } from "../errors.js";
+import { ApiError, notFound } from "../errors.js";
 import { idParam, intQuery, route } from "../route.js";
-import type { Service } from "../runtime.js";
-
-export const triggerEnv = (deps: ServerDeps, now: () => Date = () => new Date()): TriggerEnv => ({
-  database: deps.database,
-  registry: deps.registry,
-  now,
-  log: (m) => console.log(`[triggers] ${m}`),
-  media: createMediaStorage({ root: deps.mediaRoot, sql: deps.database.sql }),
-  secretKey: deps.auth?.secretKey ?? null,
-  onRunStarted: auditTriggerRun,
-});
-
-/** A run a trigger started is audited like one a person started, with the trigger as the actor. */
-export function auditTriggerRun(q: Queryable, s: TriggerRunStarted): Promise<void> {
-  return writeAudit(q, {
-    workspaceId: s.workspaceId,
-    actor: `trigger:${s.triggerId}`,
-    action: "run.start",
-    target: s.runId,
-    details: {
-      graphId: s.graphId,
-      versionId: s.versionId,
-      budgetUsd: s.budgetUsd,
-      trigger: { id: s.triggerId, kind: s.triggerKind, name: s.triggerName, fireId: s.fireId, scheduledFor: s.scheduledFor },
-    },
-  });
-}
-
-/** Trigger settings errors answer 400 naming the field; everything else goes to the shared handler. */
-export function triggerErrors(err: Error, c: Context) {
-  if (err instanceof TriggerConfigError) return handleError(new ApiError(400, "INVALID_TRIGGER", err.message, { field: err.field }), c);
-  if (err instanceof ScheduleError) return handleError(new ApiError(400, "INVALID_TRIGGER", `${err.field}: ${err.message}`, { field: err.field }), c);
-  if (err instanceof WebhookSecretsUnavailableError) return handleError(new ApiError(503, "SECRETS_UNAVAILABLE", err.message), c);
-  return handleError(err, c);
-}
-
-/** Everything acts in the caller's workspace: a graph or trigger of another one is "not found". */
-export const scopeOf = (c: Context): TriggerScope => ({ workspaceId: authOf(c).workspace.id });
+import { scopeOf, triggerEnv, triggerErrors } from "../trigger-context.js";
 
 const rule = (method: AccessRule["method"], path: string, access: AccessRule["access"]): AccessRule => ({ method, path, access });
 
@@ -200,10 +157,3 @@ export function createTriggerApp(deps: ServerDeps, env: () => TriggerEnv = () =>
 
 export const graphTriggerRoutes: RouteModule = (deps) => ({ prefix: "graphs", app: createGraphTriggerApp(deps), access: GRAPH_TRIGGER_ACCESS });
 export const triggerRoutes: RouteModule = (deps) => ({ prefix: "triggers", app: createTriggerApp(deps), access: TRIGGER_ACCESS });
-
-/** The scheduler in `genjed start` (any number of processes may run it against one database). */
-export const triggerService: Service = async (deps) => {
-  const scheduler = new TriggerScheduler(triggerEnv(deps));
-  scheduler.start({ hub: deps.hub });
-  return { stop: () => scheduler.stop() };
-};

@@ -16,7 +16,7 @@ import { Hono } from "hono";
 import type { Queryable } from "../../db/index.js";
 import type { MediaRef } from "../../schemas/index.js";
 import { UploadHashParamSchema, UploadListQuerySchema, type UploadView } from "../../schemas/uploads.js";
-import { createMediaStorage } from "../../engine/storage.js";
+import { createMediaStorage } from "../../services/storage.js";
 import { writeAudit } from "../auth/audit.js";
 import { authOf } from "../auth/middleware.js";
 import { clientIp } from "../auth/request.js";

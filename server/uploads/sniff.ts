@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { fileTypeFromFile } from "file-type";
-import { parseCsv } from "../../nodes/assets/csv.js";
+import { parseCsv } from "../../lib/assets/csv.js";
 
 /** The formats an upload may be, by the mime file-type reports, with the mime we store. */
 const BINARY: Record<string, string> = {

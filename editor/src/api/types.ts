@@ -43,7 +43,7 @@ export interface Template extends TemplateSummary {
   document: GraphDocument;
 }
 
-/** A review as GET /api/reviews lists it (engine/reviews.ts ReviewView). */
+/** A review as GET /api/reviews lists it (services/reviews.ts ReviewView). */
 export interface ReviewItem {
   id: string;
   status?: "pending" | "decided" | "closed";

@@ -3,7 +3,7 @@ import { normalizeReview } from "./normalize.js";
 
 const media = (c: string) => ({ hash: c.repeat(64), mime: "video/mp4", size: 1, url: `/media/${c.repeat(64)}`, kind: "video" as const, meta: {} });
 
-it("reads a review as engine/reviews.ts lists it: candidates with their own QA flags", () => {
+it("reads a review as services/reviews.ts lists it: candidates with their own QA flags", () => {
   const v = normalizeReview({
     id: "42",
     title: "Approve the cut",

@@ -2,7 +2,7 @@
  * The local image-to-video renderer: Ken Burns motion with ffmpeg's zoompan, the move chosen from
  * the scene's camera direction and scaled by the motion intensity, eased so it starts and ends gently.
  */
-import { runFfmpeg } from "../../media/ffmpeg.js";
+import { runFfmpeg } from "../../../lib/media/ffmpeg.js";
 import type { CameraMove } from "../../../schemas/content.js";
 
 export const KEN_BURNS_RENDERER = "local-kenburns/1 (ffmpeg zoompan)";

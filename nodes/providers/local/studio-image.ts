@@ -5,7 +5,7 @@
  * same request and seed give the same bytes.
  */
 import sharp, { type OverlayOptions } from "sharp";
-import { imageSizeFor } from "../../media/aspect.js";
+import { imageSizeFor } from "../../../lib/media/aspect.js";
 
 export const STUDIO_RENDERER = "local-studio/1 (sharp composition of the product photo)";
 
