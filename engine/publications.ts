@@ -6,6 +6,7 @@ import type { Queryable, Sql } from "../db/index.js";
 import { toJsonb } from "../db/index.js";
 import type { PublicationError, PublicationIntent, PublicationLedger, PublicationRecord } from "../nodes/publishers/ledger.js";
 import { publicUrlSetting } from "./public-url.js";
+import { iso } from "../lib/time.js";
 
 export interface LedgerOptions {
   /** Where our server is reachable from outside (library links, webhook asset URLs): a fixed URL, or the runtime's source (engine/public-url.ts). */
@@ -25,7 +26,6 @@ interface Row extends Omit<PublicationRecord, "scheduledAt" | "publishedAt" | "c
   createdAt: Date;
 }
 
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 export const toRecord = (r: Row): PublicationRecord => ({ ...r, scheduledAt: iso(r.scheduledAt), publishedAt: iso(r.publishedAt), createdAt: iso(r.createdAt)! });
 
 /** Publications go into the run's workspace audit log, by the system (no user publishes directly). */

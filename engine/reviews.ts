@@ -11,6 +11,7 @@
  */
 import type { Sql, Tx } from "../db/index.js";
 import { ReviewPayloadSchema, type Decision, type DecisionRecord, type ReviewPayload } from "../nodes/review/payload.js";
+import { iso } from "../lib/time.js";
 
 export class ReviewError extends Error {
   constructor(
@@ -65,7 +66,6 @@ export interface ReviewView {
 }
 
 export const REVIEW_ID = /^\d{1,18}$/;
-export const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 interface ReviewRow {
   id: number;

@@ -6,6 +6,7 @@ import type { CompileError, GraphDocument, NodeRunView, RunError, RunView } from
 import { compile } from "./compile.js";
 import { remember, loadPlan } from "./plan-cache.js";
 import { finishItem, haltRun, lockRun, resetFrom, settleRun, startRun, type ItemOutcome } from "./scheduler.js";
+import { iso } from "../lib/time.js";
 
 export class RunInputError extends Error {
   constructor(
@@ -96,8 +97,6 @@ export async function resolveWaitingItem(sql: Sql, runId: string, nodeId: string
     return done;
   });
 }
-
-const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 /** A run with its node executions; with `workspaceId`, null for a run of another workspace. */
 export async function getRun(sql: Sql, runId: string, scope: { workspaceId?: string } = {}): Promise<RunView | null> {

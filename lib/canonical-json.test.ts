@@ -1,21 +1,7 @@
-import { readdir, readFile } from "node:fs/promises";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { sameJson } from "../schemas/graph-ydoc.js";
+import { sourcesMatching } from "../test/source-files.js";
 import { canonicalJson } from "./canonical-json.js";
-
-const ROOT = path.resolve(import.meta.dirname, "..");
-
-async function sourceFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    if (e.name.startsWith(".") || e.name === "node_modules" || e.name === "dist") continue;
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await sourceFiles(p)));
-    else if (/\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name)) out.push(p);
-  }
-  return out;
-}
 
 describe("canonicalJson", () => {
   it("sorts keys at every level, leaves out undefined-valued keys, keeps array order", () => {
@@ -41,11 +27,8 @@ describe("canonicalJson", () => {
     for (const a of values) for (const b of values) expect(sameJson(a, b), `${canonicalJson(a)} vs ${canonicalJson(b)}`).toBe(canonicalJson(a) === canonicalJson(b));
   });
 
-  it("is defined once, here (a second one with other output once made equal graphs compare unequal)", async () => {
-    const defining: string[] = [];
-    for (const f of await sourceFiles(ROOT)) {
-      if (/(function\s+canonicalJson\b|\bcanonicalJson\s*=)/.test(await readFile(f, "utf8"))) defining.push(path.relative(ROOT, f));
-    }
+  it("is defined once, here (there were two, with different output)", async () => {
+    const defining = await sourcesMatching(/(function\s+canonicalJson\b|\bcanonicalJson\s*=)/);
     expect(defining).toEqual(["lib/canonical-json.ts"]);
   });
 });

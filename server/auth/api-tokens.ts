@@ -2,7 +2,7 @@
 import type { Queryable } from "../../db/index.js";
 import { API_TOKEN_PREFIX, hashToken, newApiToken } from "./tokens.js";
 import type { User } from "./users.js";
-import { iso, isoOrNull, ms, type DbTime } from "./time.js";
+import { iso, ms, type DbTime } from "../../lib/time.js";
 
 export interface ApiTokenInfo {
   id: string;
@@ -14,7 +14,7 @@ export interface ApiTokenInfo {
 }
 
 type Row = Omit<ApiTokenInfo, "createdAt" | "lastUsedAt" | "expiresAt"> & { createdAt: DbTime; lastUsedAt: DbTime | null; expiresAt: DbTime | null };
-const toInfo = (r: Row): ApiTokenInfo => ({ ...r, createdAt: iso(r.createdAt), lastUsedAt: isoOrNull(r.lastUsedAt), expiresAt: isoOrNull(r.expiresAt) });
+const toInfo = (r: Row): ApiTokenInfo => ({ ...r, createdAt: iso(r.createdAt), lastUsedAt: iso(r.lastUsedAt), expiresAt: iso(r.expiresAt) });
 
 /** The token itself is in the result once, here; only its hash is stored. */
 export async function createApiToken(q: Queryable, userId: string, o: { name: string; expiresAt?: Date | null }): Promise<ApiTokenInfo & { token: string }> {

@@ -4,7 +4,7 @@
  */
 import type { Queryable } from "../../db/index.js";
 import { toJsonb } from "../../db/index.js";
-import { iso, type DbTime } from "./time.js";
+import { iso, type DbTime } from "../../lib/time.js";
 
 export interface AuditEvent {
   workspaceId?: string | null;

@@ -15,7 +15,7 @@
  */
 import type { Sql } from "../../db/index.js";
 import { normalizeEmail } from "./users.js";
-import { ms, type DbTime } from "./time.js";
+import { ms, type DbTime } from "../../lib/time.js";
 
 /** `free` failures within `windowMs` cost nothing; the next waits `baseMs` after the last failure, then doubling up to `capMs`. */
 export interface GrowingDelay {

@@ -2,7 +2,7 @@
 import type { Queryable } from "../../db/index.js";
 import { hashToken, randomToken } from "./tokens.js";
 import type { User } from "./users.js";
-import { ms, type DbTime } from "./time.js";
+import { ms, type DbTime } from "../../lib/time.js";
 
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 /** last_seen_at is written at most this often (not on every request). */

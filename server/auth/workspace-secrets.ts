@@ -7,7 +7,7 @@ import { NEVER_FROM_ENV } from "../../engine/secrets.js";
 import type { Database, Queryable } from "../../db/index.js";
 import { PermanentNodeError, type SecretReader } from "../../nodes/types.js";
 import { open, seal, secretAad, SecretDecryptError } from "./secret-box.js";
-import { iso, type DbTime } from "./time.js";
+import { iso, type DbTime } from "../../lib/time.js";
 
 /** Environment-variable style, so a workspace secret overrides the variable of the same name. */
 export const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,63}$/;

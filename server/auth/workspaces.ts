@@ -2,7 +2,7 @@
 import type { Queryable, Sql } from "../../db/index.js";
 import { ApiError } from "../errors.js";
 import type { Role } from "./roles.js";
-import { iso, type DbTime } from "./time.js";
+import { iso, type DbTime } from "../../lib/time.js";
 
 export interface Workspace {
   id: string;

@@ -6,7 +6,7 @@ import type { Queryable } from "../../db/index.js";
 import type { MediaRef } from "../../schemas/index.js";
 import { uploadRef, type UploadList, type UploadView } from "../../schemas/uploads.js";
 import { mediaKind } from "../../engine/storage.js";
-import { iso, type DbTime } from "../auth/time.js";
+import { iso, type DbTime } from "../../lib/time.js";
 
 interface Row {
   hash: string;
