@@ -158,7 +158,7 @@ export interface AlertView {
 
 export async function listAlerts(sql: Sql, o: { workspaceId: string; status?: "firing" | "resolved" | "all"; limit?: number }): Promise<AlertView[]> {
   const status = o.status ?? "all";
-  const rows = await sql<(Omit<AlertView, "firedAt" | "resolvedAt" | "updatedAt"> & { firedAt: Date; resolvedAt: Date | null; updatedAt: Date })[]>`
+  const rows = await sql<(Omit<AlertView, "firedAt" | "resolvedAt" | "updatedAt"> & { firedAt: string; resolvedAt: string | null; updatedAt: string })[]>`
     select id, rule_id as "ruleId", status, severity, message, value, threshold, run_id as "runId", fired_at as "firedAt", resolved_at as "resolvedAt", updated_at as "updatedAt"
     from alerts where workspace_id = ${o.workspaceId} and (${status} = 'all' or status = ${status})
     order by (status = 'firing') desc, fired_at desc limit ${Math.min(o.limit ?? 100, 500)}`;

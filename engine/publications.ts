@@ -21,12 +21,12 @@ const COLUMNS = (q: Queryable) => q`
   error, attempts, scheduled_at as "scheduledAt", published_at as "publishedAt", created_at as "createdAt"`;
 
 interface Row extends Omit<PublicationRecord, "scheduledAt" | "publishedAt" | "createdAt"> {
-  scheduledAt: Date | null;
-  publishedAt: Date | null;
-  createdAt: Date;
+  scheduledAt: string | null;
+  publishedAt: string | null;
+  createdAt: string;
 }
 
-export const toRecord = (r: Row): PublicationRecord => ({ ...r, scheduledAt: iso(r.scheduledAt), publishedAt: iso(r.publishedAt), createdAt: iso(r.createdAt)! });
+export const toRecord = (r: Row): PublicationRecord => ({ ...r, scheduledAt: iso(r.scheduledAt), publishedAt: iso(r.publishedAt), createdAt: iso(r.createdAt) });
 
 /** Publications go into the run's workspace audit log, by the system (no user publishes directly). */
 async function auditPublication(sql: Sql, p: PublicationRecord, action: "publication.publish" | "publication.fail"): Promise<void> {

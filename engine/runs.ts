@@ -173,7 +173,7 @@ export async function listRuns(sql: Sql, o: { graphId?: string; limit?: number; 
 }
 
 export async function getRunLogs(sql: Sql, runId: string, o: { nodeId?: string; afterId?: number; limit?: number } = {}) {
-  return sql<{ id: number; nodeId: string; item: string; level: string; message: string; at: Date }[]>`
+  return sql<{ id: number; nodeId: string; item: string; level: string; message: string; at: string }[]>`
     select id, node_id as "nodeId", item, level, message, at from node_logs
     where run_id = ${runId} and (${o.nodeId ?? null}::text is null or node_id = ${o.nodeId ?? null})
       and id > ${o.afterId ?? 0}

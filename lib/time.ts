@@ -1,9 +1,7 @@
 /**
- * Timestamps as ISO 8601 text (`2026-01-31T12:00:00.000Z`), the one form API views and SQL
- * parameters use. What comes out of the database is either text (raw postgres.js queries: drizzle's
- * driver switches postgres.js's own date parsing off on the shared client, so timestamptz columns
- * arrive as PostgreSQL's `2026-01-31 12:00:00.123+00`) or a Date (drizzle's typed queries); these
- * accept both.
+ * Timestamps as ISO 8601 text (`2026-01-31T12:00:00.000Z`), the form API views and SQL parameters
+ * use. Raw postgres.js queries read timestamptz columns as ISO text already (db/connect.ts, with
+ * microseconds); drizzle's typed queries read Dates. These accept either.
  */
 export type DbTime = string | Date;
 
