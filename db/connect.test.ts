@@ -46,6 +46,11 @@ describe("timestamps at the database boundary", () => {
     expect(timestamptzIso("0044-03-15 12:00:00+00")).toBe("0044-03-15T12:00:00.000000Z");
     expect(timestamptzIso("0044-03-15 12:00:00+00 BC")).toBe("0044-03-15 12:00:00+00 BC");
     expect(timestamptzIso("-infinity")).toBe("-infinity");
+    // UTC text (rearranged) and the same instants at other offsets (computed) agree.
+    for (const [utc, other] of [["2026-01-31 12:00:00+00", "2026-01-31 13:00:00+01"], ["2026-01-31 12:00:00.12+00", "2026-01-31 06:30:00.12-05:30"], ["2026-12-31 23:59:59.999999+00", "2027-01-01 09:59:59.999999+10"]]) {
+      expect(timestamptzIso(utc)).toBe(timestamptzIso(other));
+      expect(new Date(timestamptzIso(utc)).getTime()).toBe(new Date(utc).getTime());
+    }
   });
 
   it("reads in time order when compared as text (code compares two read timestamps with <)", async () => {

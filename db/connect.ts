@@ -41,6 +41,11 @@ const PG_TIMESTAMPTZ = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d+)?([+-]
  * as PostgreSQL writes them.
  */
 export function timestamptzIso(text: string): string {
+  // A UTC session (the usual case) writes "YYYY-MM-DD HH:MM:SS[.ffffff]+00": rearranged without
+  // parsing, since a 10,000-item run view reads tens of thousands of these.
+  if (text.length >= 22 && text.length <= 29 && text[4] === "-" && text[10] === " " && text.endsWith("+00") && (text.length === 22 || text[19] === ".")) {
+    return `${text.slice(0, 10)}T${text.slice(11, 19)}${(text.length === 22 ? "." : text.slice(19, -3)).padEnd(7, "0")}Z`;
+  }
   const m = PG_TIMESTAMPTZ.exec(text);
   if (!m) return text;
   const [, y, mo, d, h, mi, s, frac = ".", sign, oh, om = "0", os = "0"] = m;
