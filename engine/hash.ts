@@ -1,22 +1,5 @@
 import { createHash } from "node:crypto";
-
-/** JSON with object keys sorted at every level, so equal values always hash the same. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === "object" && !(v instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v as object).sort()) {
-      const x = (v as Record<string, unknown>)[k];
-      if (x !== undefined) out[k] = sortKeys(x);
-    }
-    return out;
-  }
-  return v;
-}
+import { canonicalJson } from "../lib/canonical-json.js";
 
 export const sha256 = (s: string | Buffer) => createHash("sha256").update(s).digest("hex");
 

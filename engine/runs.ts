@@ -6,6 +6,7 @@ import type { CompileError, GraphDocument, NodeRunView, RunError, RunView } from
 import { compile } from "./compile.js";
 import { remember, loadPlan } from "./plan-cache.js";
 import { finishItem, haltRun, lockRun, resetFrom, settleRun, startRun, type ItemOutcome } from "./scheduler.js";
+import { iso } from "../lib/time.js";
 
 export class RunInputError extends Error {
   constructor(
@@ -97,8 +98,6 @@ export async function resolveWaitingItem(sql: Sql, runId: string, nodeId: string
   });
 }
 
-const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
-
 /** A run with its node executions; with `workspaceId`, null for a run of another workspace. */
 export async function getRun(sql: Sql, runId: string, scope: { workspaceId?: string } = {}): Promise<RunView | null> {
   const [run] = await sql`
@@ -174,7 +173,7 @@ export async function listRuns(sql: Sql, o: { graphId?: string; limit?: number; 
 }
 
 export async function getRunLogs(sql: Sql, runId: string, o: { nodeId?: string; afterId?: number; limit?: number } = {}) {
-  return sql<{ id: number; nodeId: string; item: string; level: string; message: string; at: Date }[]>`
+  return sql<{ id: number; nodeId: string; item: string; level: string; message: string; at: string }[]>`
     select id, node_id as "nodeId", item, level, message, at from node_logs
     where run_id = ${runId} and (${o.nodeId ?? null}::text is null or node_id = ${o.nodeId ?? null})
       and id > ${o.afterId ?? 0}

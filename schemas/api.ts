@@ -31,7 +31,9 @@ export const StartRunBodySchema = z
   .refine((b) => (b.graphId ? 1 : 0) + (b.document ? 1 : 0) === 1, {
     message: "give exactly one of graphId or document",
     path: ["graphId"],
-  });
+  })
+  // The refinement in JSON Schema terms, for the OpenAPI document (a refine cannot be converted).
+  .meta({ oneOf: [{ required: ["graphId"] }, { required: ["document"] }] });
 export type StartRunBody = z.infer<typeof StartRunBodySchema>;
 
 export const GraphSummarySchema = z.object({

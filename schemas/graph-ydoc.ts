@@ -119,19 +119,20 @@ export function readGraphDocument(doc: Y.Doc, fallbackName = DEFAULT_GRAPH_NAME)
 
 // ---------------------------------------------------------------- writing
 
-/** Canonical JSON (sorted keys) for equality checks between plain values. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
-  if (isRecord(v)) {
-    return `{${Object.keys(v)
-      .filter((k) => v[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(v) ?? "null";
+/**
+ * Equal as JSON values: the same keys (`undefined`-valued ones aside, key order aside) and equal
+ * values at every level, arrays in order. What canonicalJson (lib/canonical-json.ts) strings
+ * would say, without building them; schemas/ and the editor may not import lib/.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  // A missing value reads as null, as JSON writes `undefined` in an array.
+  if ((a ?? null) === (b ?? null)) return true;
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  if (!isRecord(a) || !isRecord(b)) return false;
+  const keys = Object.keys(a).filter((k) => a[k] !== undefined);
+  return keys.length === Object.keys(b).filter((k) => b[k] !== undefined).length && keys.every((k) => b[k] !== undefined && sameJson(a[k], b[k]));
 }
-const same = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
+const same = sameJson;
 
 function maxOrder(values: Iterable<unknown>): number {
   let max = -1;

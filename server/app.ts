@@ -4,7 +4,7 @@ import path from "node:path";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import { guard } from "./auth/middleware.js";
-import { CORE_POLICY, underPrefix, type AccessRule } from "./auth/policy.js";
+import { CORE_POLICY, createPolicy, underPrefix, type AccessRule } from "./auth/policy.js";
 import { mountAuthRoutes } from "./auth/routes/index.js";
 import { redactResponses } from "./auth/redact-responses.js";
 import { authSettings } from "./auth/settings.js";
@@ -13,6 +13,7 @@ import { errorResponse, handleError } from "./errors.js";
 import { catalogRoutes } from "./routes/catalog.js";
 import { graphRoutes } from "./routes/graphs.js";
 import { mediaRoutes } from "./routes/media.js";
+import { openApiDocument } from "./openapi.js";
 import { bodyLimits, route, routeTable } from "./route.js";
 import { runRoutes } from "./routes/runs.js";
 
@@ -45,6 +46,13 @@ export function createApp(deps: ServerDeps, features: RouteModule[] = []): Hono 
   route(app, { method: "GET", path: "/api/health", summary: "Liveness: the database answers" }, async (c) => {
     await deps.database.sql`select 1`;
     return c.json({ ok: true, nodeTypes: deps.registry.all().length });
+  });
+  // Built on first request, when every route is mounted; the table does not change after.
+  let openApi: object | undefined;
+  route(app, { method: "GET", path: "/api/openapi.json", summary: "This API as an OpenAPI 3.1 document" }, (c) => {
+    const policy = createPolicy(rules);
+    openApi ??= openApiDocument(routeTable(app), { accessOf: (m, p) => policy(m, p)?.access ?? null });
+    return c.json(openApi);
   });
   app.route("/api/graphs", graphRoutes(deps));
   app.route("/api/runs", runRoutes(deps));

@@ -53,6 +53,8 @@ export interface RouteSpec<B extends Schema | undefined = Schema | undefined, Q 
   bodyLimit?: number | "own";
   /** The handler reads the exact bytes itself (a webhook's signature covers them); `body` only documents them. */
   rawBody?: boolean;
+  /** How `body` is sent (OpenAPI document); default application/json. A multipart body is always `rawBody`. */
+  bodyType?: "application/json" | "multipart/form-data";
 }
 
 export interface RouteInput<B, Q, P> {
@@ -76,7 +78,8 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
   app.on(spec.method, spec.path, h);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Written case-insensitively without the `i` flag, so its JSON Schema `pattern` (OpenAPI) says the same.
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 /** A path id: a UUID (lower-cased). Anything else names nothing, so it answers 404 "<what> ... does not exist". */
 export const idParam = (what: string) =>
   z

@@ -6,6 +6,7 @@
  * processes cannot fire a rule twice.
  */
 import type { Sql } from "../db/index.js";
+import { iso } from "../lib/time.js";
 
 export const ALERT_METRICS = ["generation_success_rate", "review_queue_size", "distribution_failure_rate", "roas"] as const;
 export type AlertMetric = (typeof ALERT_METRICS)[number];
@@ -157,10 +158,9 @@ export interface AlertView {
 
 export async function listAlerts(sql: Sql, o: { workspaceId: string; status?: "firing" | "resolved" | "all"; limit?: number }): Promise<AlertView[]> {
   const status = o.status ?? "all";
-  const rows = await sql<(Omit<AlertView, "firedAt" | "resolvedAt" | "updatedAt"> & { firedAt: Date; resolvedAt: Date | null; updatedAt: Date })[]>`
+  const rows = await sql<(Omit<AlertView, "firedAt" | "resolvedAt" | "updatedAt"> & { firedAt: string; resolvedAt: string | null; updatedAt: string })[]>`
     select id, rule_id as "ruleId", status, severity, message, value, threshold, run_id as "runId", fired_at as "firedAt", resolved_at as "resolvedAt", updated_at as "updatedAt"
     from alerts where workspace_id = ${o.workspaceId} and (${status} = 'all' or status = ${status})
     order by (status = 'firing') desc, fired_at desc limit ${Math.min(o.limit ?? 100, 500)}`;
-  const iso = (d: Date | string) => new Date(d).toISOString();
-  return rows.map((r) => ({ ...r, firedAt: iso(r.firedAt), resolvedAt: r.resolvedAt ? iso(r.resolvedAt) : null, updatedAt: iso(r.updatedAt) }));
+  return rows.map((r) => ({ ...r, firedAt: iso(r.firedAt), resolvedAt: iso(r.resolvedAt), updatedAt: iso(r.updatedAt) }));
 }

@@ -20,7 +20,7 @@ export interface LibraryItem {
 interface Row {
   id: string;
   request: PublishRequest;
-  publishedAt: Date;
+  publishedAt: string;
   runId: string | null;
 }
 

@@ -6,6 +6,7 @@ import type { Queryable, Sql } from "../db/index.js";
 import { toJsonb } from "../db/index.js";
 import type { PublicationError, PublicationIntent, PublicationLedger, PublicationRecord } from "../nodes/publishers/ledger.js";
 import { publicUrlSetting } from "./public-url.js";
+import { iso } from "../lib/time.js";
 
 export interface LedgerOptions {
   /** Where our server is reachable from outside (library links, webhook asset URLs): a fixed URL, or the runtime's source (services/public-url.ts). */
@@ -20,13 +21,12 @@ const COLUMNS = (q: Queryable) => q`
   error, attempts, scheduled_at as "scheduledAt", published_at as "publishedAt", created_at as "createdAt"`;
 
 interface Row extends Omit<PublicationRecord, "scheduledAt" | "publishedAt" | "createdAt"> {
-  scheduledAt: Date | null;
-  publishedAt: Date | null;
-  createdAt: Date;
+  scheduledAt: string | null;
+  publishedAt: string | null;
+  createdAt: string;
 }
 
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-export const toRecord = (r: Row): PublicationRecord => ({ ...r, scheduledAt: iso(r.scheduledAt), publishedAt: iso(r.publishedAt), createdAt: iso(r.createdAt)! });
+export const toRecord = (r: Row): PublicationRecord => ({ ...r, scheduledAt: iso(r.scheduledAt), publishedAt: iso(r.publishedAt), createdAt: iso(r.createdAt) });
 
 /** Publications go into the run's workspace audit log, by the system (no user publishes directly). */
 async function auditPublication(sql: Sql, p: PublicationRecord, action: "publication.publish" | "publication.fail"): Promise<void> {

@@ -11,6 +11,7 @@
  */
 import type { Sql, Tx } from "../db/index.js";
 import { ReviewPayloadSchema, type Decision, type DecisionRecord, type ReviewPayload } from "../nodes/review/payload.js";
+import { iso } from "../lib/time.js";
 
 export class ReviewError extends Error {
   constructor(
@@ -65,7 +66,6 @@ export interface ReviewView {
 }
 
 export const REVIEW_ID = /^\d{1,18}$/;
-export const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 interface ReviewRow {
   id: number;
@@ -74,7 +74,7 @@ interface ReviewRow {
   item: string;
   status: string;
   waiting: unknown;
-  startedAt: Date | null;
+  startedAt: string | null;
   runName: string;
   runStatus: string;
   graphId: string | null;
@@ -94,7 +94,7 @@ export interface DecisionRow {
   automatic: boolean;
   revisionTarget: string | null;
   payload: unknown;
-  decidedAt: Date;
+  decidedAt: string;
 }
 
 export const decisionView = (d: DecisionRow): DecisionView => ({
@@ -180,7 +180,7 @@ export async function listReviews(sql: Sql, o: { status?: ReviewStatusFilter; ru
     }
   }
   if (status === "decided" || status === "all") {
-    const decided = await sql<(DecisionRow & { runName: string; runStatus: string; graphId: string | null; graphName: string | null; startedAt: Date | null })[]>`
+    const decided = await sql<(DecisionRow & { runName: string; runStatus: string; graphId: string | null; graphName: string | null; startedAt: string | null })[]>`
       select d.id, d.review_id as "reviewId", d.run_id as "runId", d.node_id as "nodeId", d.item, d.decision, d.item_ids as "itemIds", d.notes,
              d.reviewer, d.automatic, d.revision_target as "revisionTarget", d.payload, d.decided_at as "decidedAt",
              r.name as "runName", r.status as "runStatus", r.graph_id as "graphId", g.name as "graphName", nr.started_at as "startedAt"

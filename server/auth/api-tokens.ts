@@ -2,7 +2,7 @@
 import type { Queryable } from "../../db/index.js";
 import { API_TOKEN_PREFIX, hashToken, newApiToken } from "./tokens.js";
 import type { User } from "./users.js";
-import { iso, isoOrNull, ms, type DbTime } from "./time.js";
+import { iso, ms } from "../../lib/time.js";
 
 export interface ApiTokenInfo {
   id: string;
@@ -13,8 +13,8 @@ export interface ApiTokenInfo {
   expiresAt: string | null;
 }
 
-type Row = Omit<ApiTokenInfo, "createdAt" | "lastUsedAt" | "expiresAt"> & { createdAt: DbTime; lastUsedAt: DbTime | null; expiresAt: DbTime | null };
-const toInfo = (r: Row): ApiTokenInfo => ({ ...r, createdAt: iso(r.createdAt), lastUsedAt: isoOrNull(r.lastUsedAt), expiresAt: isoOrNull(r.expiresAt) });
+type Row = Omit<ApiTokenInfo, "createdAt" | "lastUsedAt" | "expiresAt"> & { createdAt: string; lastUsedAt: string | null; expiresAt: string | null };
+const toInfo = (r: Row): ApiTokenInfo => ({ ...r, createdAt: iso(r.createdAt), lastUsedAt: iso(r.lastUsedAt), expiresAt: iso(r.expiresAt) });
 
 /** The token itself is in the result once, here; only its hash is stored. */
 export async function createApiToken(q: Queryable, userId: string, o: { name: string; expiresAt?: Date | null }): Promise<ApiTokenInfo & { token: string }> {
@@ -41,7 +41,7 @@ export async function deleteApiToken(q: Queryable, userId: string, tokenId: stri
 
 export async function resolveApiToken(q: Queryable, token: string): Promise<{ tokenId: string; user: User } | null> {
   if (!token.startsWith(API_TOKEN_PREFIX)) return null;
-  const [row] = await q<{ tokenId: string; expiresAt: DbTime | null; lastUsedAt: DbTime | null; id: string; email: string; name: string }[]>`
+  const [row] = await q<{ tokenId: string; expiresAt: string | null; lastUsedAt: string | null; id: string; email: string; name: string }[]>`
     select t.id as "tokenId", t.expires_at as "expiresAt", t.last_used_at as "lastUsedAt", u.id, u.email, u.name
     from api_tokens t join users u on u.id = t.user_id where t.token_hash = ${hashToken(token)}`;
   if (!row) return null;

@@ -4,7 +4,7 @@
  */
 import type { Queryable } from "../../db/index.js";
 import { toJsonb } from "../../db/index.js";
-import { iso, type DbTime } from "./time.js";
+import { iso } from "../../lib/time.js";
 
 export interface AuditEvent {
   workspaceId?: string | null;
@@ -42,7 +42,7 @@ export async function writeAudit(q: Queryable, e: AuditEvent): Promise<void> {
  * tokens) of the people who are its members.
  */
 export async function listAudit(q: Queryable, workspaceId: string, o: { limit?: number; beforeId?: number; action?: string } = {}): Promise<AuditEntry[]> {
-  const rows = await q<(Omit<AuditEntry, "at"> & { at: DbTime })[]>`
+  const rows = await q<(Omit<AuditEntry, "at"> & { at: string })[]>`
     select id, workspace_id as "workspaceId", user_id as "userId", actor, action, target, details, ip, at
     from audit_log a
     where (a.workspace_id = ${workspaceId}

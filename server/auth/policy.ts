@@ -25,6 +25,8 @@ const r = (method: RuleMethod, path: string, access: Access): AccessRule => ({ m
 
 export const CORE_POLICY: AccessRule[] = [
   r("GET", "/api/health", "public"),
+  // Signed in: the description is no secret (the code is open), but nothing outside sign-in, webhooks and the library is public.
+  r("GET", "/api/openapi.json", "signed-in"),
   r("POST", "/api/auth/login", "public"),
   r("POST", "/api/auth/first-run", "public"),
   r("GET", "/api/auth/me", "signed-in"),

@@ -15,7 +15,7 @@
  */
 import type { Sql } from "../../db/index.js";
 import { normalizeEmail } from "./users.js";
-import { ms, type DbTime } from "./time.js";
+import { ms } from "../../lib/time.js";
 
 /** `free` failures within `windowMs` cost nothing; the next waits `baseMs` after the last failure, then doubling up to `capMs`. */
 export interface GrowingDelay {
@@ -65,7 +65,7 @@ export async function beginSignInAttempt(
   return sql.begin(async (tx) => {
     await tx`select pg_advisory_xact_lock(${LOCK_NAMESPACE}, hashtext(${email}))`;
     const seconds = (windowMs: number) => windowMs / 1000;
-    const growing = async (d: GrowingDelay, rows: Promise<{ n: number; last: DbTime | null }[]>): Promise<number | null> => {
+    const growing = async (d: GrowingDelay, rows: Promise<{ n: number; last: string | null }[]>): Promise<number | null> => {
       const [r] = await rows;
       const wait = delayAfter(r.n, d);
       return wait > 0 && r.last ? ms(r.last) + wait : null;
@@ -91,7 +91,7 @@ export async function beginSignInAttempt(
           {
             scope: "address",
             // Allowed again when the oldest of the last `max` failures leaves the window.
-            waitUntilMs: tx<{ at: DbTime }[]>`
+            waitUntilMs: tx<{ at: string }[]>`
               select at from sign_in_attempts
               where ip = ${ip} and succeeded is not true and at > now() - ${seconds(limits.perAddress.windowMs)} * interval '1 second'
               order by at desc offset ${limits.perAddress.max - 1} limit 1`.then(([hit]) => (hit ? ms(hit.at) + limits.perAddress.windowMs : null)),

@@ -2,7 +2,7 @@
 import type { Queryable } from "../../db/index.js";
 import { hashToken, randomToken } from "./tokens.js";
 import type { User } from "./users.js";
-import { ms, type DbTime } from "./time.js";
+import { ms } from "../../lib/time.js";
 
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 /** last_seen_at is written at most this often (not on every request). */
@@ -19,7 +19,7 @@ export async function createSession(q: Queryable, userId: string, o: { userAgent
 
 /** The signed-in user of a session token, or null (unknown, forged or expired). */
 export async function resolveSession(q: Queryable, token: string): Promise<{ sessionId: string; user: User } | null> {
-  const [row] = await q<{ sessionId: string; expiresAt: DbTime; lastSeenAt: DbTime; id: string; email: string; name: string }[]>`
+  const [row] = await q<{ sessionId: string; expiresAt: string; lastSeenAt: string; id: string; email: string; name: string }[]>`
     select s.id as "sessionId", s.expires_at as "expiresAt", s.last_seen_at as "lastSeenAt", u.id, u.email, u.name
     from sessions s join users u on u.id = s.user_id where s.token_hash = ${hashToken(token)}`;
   if (!row) return null;

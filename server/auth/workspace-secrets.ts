@@ -7,7 +7,7 @@ import { NEVER_FROM_ENV } from "../../engine/secrets.js";
 import type { Database, Queryable } from "../../db/index.js";
 import { PermanentNodeError, type SecretReader } from "../../nodes/types.js";
 import { open, seal, secretAad, SecretDecryptError } from "./secret-box.js";
-import { iso, type DbTime } from "./time.js";
+import { iso } from "../../lib/time.js";
 
 /** Environment-variable style, so a workspace secret overrides the variable of the same name. */
 export const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,63}$/;
@@ -25,7 +25,7 @@ export const last4Of = (value: string): string | null => (value.length >= 12 ? v
 
 export async function putSecret(q: Queryable, key: Buffer, o: { workspaceId: string; name: string; value: string; userId: string | null }): Promise<SecretInfo & { created: boolean }> {
   const sealed = seal(key, o.value, secretAad(o.workspaceId, o.name));
-  const [r] = await q<{ created: boolean; updatedAt: DbTime }[]>`
+  const [r] = await q<{ created: boolean; updatedAt: string }[]>`
     insert into workspace_secrets (workspace_id, name, ciphertext, iv, tag, last4, updated_by)
     values (${o.workspaceId}, ${o.name}, ${sealed.ciphertext}, ${sealed.iv}, ${sealed.tag}, ${last4Of(o.value)}, ${o.userId})
     on conflict (workspace_id, name) do update set ciphertext = excluded.ciphertext, iv = excluded.iv, tag = excluded.tag,
@@ -36,7 +36,7 @@ export async function putSecret(q: Queryable, key: Buffer, o: { workspaceId: str
 }
 
 export async function listSecrets(q: Queryable, workspaceId: string): Promise<SecretInfo[]> {
-  const rows = await q<(Omit<SecretInfo, "updatedAt"> & { updatedAt: DbTime })[]>`
+  const rows = await q<(Omit<SecretInfo, "updatedAt"> & { updatedAt: string })[]>`
     select s.name, s.last4, s.updated_at as "updatedAt", u.email as "updatedBy"
     from workspace_secrets s left join users u on u.id = s.updated_by
     where s.workspace_id = ${workspaceId} order by s.name`;

@@ -2,7 +2,7 @@
 import type { Queryable, Sql } from "../../db/index.js";
 import { ApiError } from "../errors.js";
 import type { Role } from "./roles.js";
-import { iso, type DbTime } from "./time.js";
+import { iso } from "../../lib/time.js";
 
 export interface Workspace {
   id: string;
@@ -61,7 +61,7 @@ export async function membershipOf(q: Queryable, userId: string, workspaceId: st
 }
 
 export async function listMembers(q: Queryable, workspaceId: string): Promise<Member[]> {
-  const rows = await q<(Omit<Member, "joinedAt"> & { joinedAt: DbTime })[]>`
+  const rows = await q<(Omit<Member, "joinedAt"> & { joinedAt: string })[]>`
     select u.id as "userId", u.email, u.name, m.role, m.created_at as "joinedAt", u.password_hash is null as pending
     from memberships m join users u on u.id = m.user_id
     where m.workspace_id = ${workspaceId} order by m.created_at`;

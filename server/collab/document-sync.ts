@@ -5,7 +5,8 @@
  */
 import type * as Y from "yjs";
 import type { Sql } from "../../db/index.js";
-import { canonicalJson, readGraphDocument } from "../../schemas/graph-ydoc.js";
+import { canonicalJson } from "../../lib/canonical-json.js";
+import { readGraphDocument } from "../../schemas/graph-ydoc.js";
 import { writeGraphDocumentColumn } from "./persistence.js";
 
 export interface DocumentSyncOptions {

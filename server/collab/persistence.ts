@@ -9,29 +9,29 @@ import type { Queryable, Sql } from "../../db/index.js";
 export interface StoredGraph {
   name: string;
   document: unknown;
-  updatedAt: Date;
+  updatedAt: string;
 }
 
 export interface StoredUpdates {
   updates: Uint8Array[];
-  /** Newest row's created_at (null when the doc has never been stored). */
-  lastAt: Date | null;
+  /** Newest row's created_at (null when the doc has never been stored); ISO text of fixed width (db/connect.ts), so `<` is time order. */
+  lastAt: string | null;
 }
 
 /** PostgreSQL's foreign_key_violation: the graph row was deleted under us. */
 export const isGraphGone = (err: unknown) => (err as { code?: string })?.code === "23503";
 
 export async function loadGraphRow(sql: Queryable, graphId: string): Promise<StoredGraph | null> {
-  const rows = await sql<{ name: string; document: unknown; updated_at: Date }[]>`
+  const rows = await sql<{ name: string; document: unknown; updated_at: string }[]>`
     select name, document, updated_at from graphs where id = ${graphId}`;
   const r = rows[0];
   return r ? { name: r.name, document: r.document, updatedAt: r.updated_at } : null;
 }
 
 export async function loadUpdates(sql: Queryable, graphId: string): Promise<StoredUpdates> {
-  const rows = await sql<{ update: Buffer; created_at: Date }[]>`
+  const rows = await sql<{ update: Buffer; created_at: string }[]>`
     select update, created_at from graph_doc_updates where graph_id = ${graphId} order by id`;
-  let lastAt: Date | null = null;
+  let lastAt: string | null = null;
   for (const r of rows) if (!lastAt || r.created_at > lastAt) lastAt = r.created_at;
   return { updates: rows.map((r) => new Uint8Array(r.update)), lastAt };
 }
@@ -53,7 +53,7 @@ export async function countUpdates(sql: Queryable, graphId: string): Promise<num
  */
 export async function compactUpdates(sql: Sql, graphId: string): Promise<number> {
   return sql.begin(async (tx) => {
-    const rows = await tx<{ id: number; update: Buffer; created_at: Date }[]>`
+    const rows = await tx<{ id: number; update: Buffer; created_at: string }[]>`
       select id, update, created_at from graph_doc_updates where graph_id = ${graphId} order by id for update`;
     if (rows.length < 2) return rows.length;
     const merged = Y.mergeUpdates(rows.map((r) => new Uint8Array(r.update)));

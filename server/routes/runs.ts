@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import { canonicalJson } from "../../engine/hash.js";
+import { canonicalJson } from "../../lib/canonical-json.js";
 import { createVersion, getGraph, getVersion, latestVersion } from "../../services/graphs.js";
 import { cancelRun, getRun, getRunLogs, listRuns, retryNode, startRunFromDocument } from "../../engine/runs.js";
 import { z } from "zod";

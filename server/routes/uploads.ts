@@ -13,6 +13,7 @@ import { rm } from "node:fs/promises";
 import { Readable } from "node:stream";
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { z } from "zod";
 import type { Queryable } from "../../db/index.js";
 import type { MediaRef } from "../../schemas/index.js";
 import { UploadHashParamSchema, UploadListQuerySchema, type UploadView } from "../../schemas/uploads.js";
@@ -51,6 +52,8 @@ function nodeRequestOf(c: Context): Readable | undefined {
   return incoming instanceof Readable && !incoming.readableDidRead && incoming.readableFlowing === null ? incoming : undefined;
 }
 
+/** Documents the multipart body (OpenAPI); receiveFiles reads it. */
+const UploadForm = z.object({ [FILE_FIELD]: z.array(z.file()).min(1).describe(`one or more files, each its own "${FILE_FIELD}" part`) });
 
 export function uploadRoutes(deps: ServerDeps, settings: UploadSettings): Hono {
   const app = new Hono();
@@ -69,7 +72,7 @@ export function uploadRoutes(deps: ServerDeps, settings: UploadSettings): Hono {
   };
 
   // The body is multipart and read here, streamed to disk under `settings.maxBytes` (its own limit).
-  route(app, { method: "POST", path: "/", summary: "Upload files (multipart/form-data, `file` parts)", rawBody: true, bodyLimit: "own" }, async (c) => {
+  route(app, { method: "POST", path: "/", summary: "Upload files (multipart/form-data, `file` parts)", body: UploadForm, bodyType: "multipart/form-data", rawBody: true, bodyLimit: "own" }, async (c) => {
     const a = authOf(c);
     const { dir, files } = await receiveFiles(c.req.raw, settings, nodeRequestOf(c));
     try {

@@ -6,7 +6,7 @@ import type { Queryable } from "../../db/index.js";
 import type { MediaRef } from "../../schemas/index.js";
 import { uploadRef, type UploadList, type UploadView } from "../../schemas/uploads.js";
 import { mediaKind } from "../../services/storage.js";
-import { iso, type DbTime } from "../auth/time.js";
+import { iso } from "../../lib/time.js";
 
 interface Row {
   hash: string;
@@ -14,7 +14,7 @@ interface Row {
   mime: string;
   size: number;
   meta: Record<string, unknown> | null;
-  createdAt: DbTime;
+  createdAt: string;
   uploadedBy: string | null;
 }
 

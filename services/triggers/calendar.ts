@@ -51,7 +51,7 @@ export const scheduledSource: CalendarSource = async (env, r) => {
 /** Fires in the range: the run each started (and its status), or the skip/failure. */
 export const firedSource: CalendarSource = async (env, r) => {
   const rows = await env.database.sql<
-    { at: Date | string; status: string; runStatus: string | null; runId: string | null; name: string; graphName: string; graphId: string; triggerId: string; channel: string | null }[]
+    { at: string; status: string; runStatus: string | null; runId: string | null; name: string; graphName: string; graphId: string; triggerId: string; channel: string | null }[]
   >`
     select coalesce(f.scheduled_for, f.fired_at) as at, f.status, r.status as "runStatus", f.run_id as "runId", t.name, g.name as "graphName",
            t.graph_id as "graphId", t.id as "triggerId", t.channel
@@ -77,7 +77,7 @@ export const firedSource: CalendarSource = async (env, r) => {
 /** The publication ledger: posts published (or scheduled by the publisher) in the range. */
 export const publicationsSource: CalendarSource = async (env, r) => {
   const rows = await env.database.sql<
-    { at: Date | string; status: string; channel: string; url: string | null; runId: string | null; graphId: string | null; title: string | null }[]
+    { at: string; status: string; channel: string; url: string | null; runId: string | null; graphId: string | null; title: string | null }[]
   >`
     select coalesce(p.published_at, p.scheduled_at) as at, p.status, p.channel, p.url, p.run_id as "runId", r.graph_id as "graphId",
            coalesce(p.request->>'title', p.request->>'caption', r.name) as title

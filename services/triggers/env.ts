@@ -45,7 +45,7 @@ export type TriggerRow = typeof triggers.$inferSelect;
  * A timestamp as ISO text: for parameters (write `${ts(d)}::timestamptz`; postgres.js cannot type a
  * bare Date in every position) and for raw-SQL results, where this connection hands timestamps back as text.
  */
-export const ts = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+export { iso as ts } from "../../lib/time.js";
 
 /** Columns of `triggers` under their drizzle names, for raw SQL (locking queries drizzle cannot express in a postgres.js transaction). */
 const COLUMNS = `id, graph_id as "graphId", name, kind, enabled, version_id as "versionId", config, overlap, overrides, channel,

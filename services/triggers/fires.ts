@@ -69,7 +69,7 @@ export async function dispatchFire(env: TriggerEnv, fireId: string): Promise<Dis
   const { sql } = env.database;
   return sql.begin(async (tx) => {
     const [fire] = await tx<
-      { id: string; triggerId: string; status: FireStatus; reason: string | null; overrides: Overrides; scheduledFor: Date | string | null; firedAt: Date | string; createdAt: Date | string; attempts: number }[]
+      { id: string; triggerId: string; status: FireStatus; reason: string | null; overrides: Overrides; scheduledFor: string | null; firedAt: string; createdAt: string; attempts: number }[]
     >`
       select id, trigger_id as "triggerId", status, reason, overrides, scheduled_for as "scheduledFor", fired_at as "firedAt",
              created_at as "createdAt", attempts

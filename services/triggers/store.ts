@@ -30,6 +30,7 @@ import { defaultMappings, defaultTarget } from "./inputs.js";
 import { describeSchedule, fireTimesAfter, isTimeKind, nextFireAfter, type TimeSchedule } from "./schedule.js";
 import { newWebhookSecret, sealWebhookSecret, webhookSecretHint } from "./webhook-secret.js";
 import { describeInstant, isValidZone } from "./zones.js";
+import { iso } from "../../lib/time.js";
 
 /** Bad trigger settings; `field` is the path in the request body ("config.expression"). */
 export class TriggerConfigError extends Error {
@@ -243,8 +244,6 @@ export async function rotateSecret(env: TriggerEnv, id: string): Promise<Trigger
     .returning();
   return row ? { ...triggerView(row, env.now()), secret } : null;
 }
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The API view: never the secret; the schedule in words with its next fire times. */
 export function triggerView(row: TriggerRow, now: Date, o: { nextCount?: number } = {}): TriggerView {

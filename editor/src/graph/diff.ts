@@ -1,6 +1,6 @@
 /** What changed between two graph documents: nodes added, removed, changed (and how), edges. */
 import type { GraphDocument, GraphNode } from "../../../schemas/graph.js";
-import { canonicalJson } from "../../../schemas/graph-ydoc.js";
+import { sameJson } from "../../../schemas/graph-ydoc.js";
 
 export interface NodeChangeSummary {
   id: string;
@@ -36,8 +36,8 @@ export function diffGraphs(before: GraphDocument, after: GraphDocument): GraphDi
     if (old.type !== n.type) changes.push("type");
     if ((old.label ?? "") !== (n.label ?? "")) changes.push("label");
     const keys = new Set([...Object.keys(old.config ?? {}), ...Object.keys(n.config ?? {})]);
-    for (const k of [...keys].sort()) if (canonicalJson(old.config?.[k]) !== canonicalJson(n.config?.[k])) changes.push(`config.${k}`);
-    if (canonicalJson(old.retry) !== canonicalJson(n.retry)) changes.push("retry");
+    for (const k of [...keys].sort()) if (!sameJson(old.config?.[k], n.config?.[k])) changes.push(`config.${k}`);
+    if (!sameJson(old.retry, n.retry)) changes.push("retry");
     if (old.position.x !== n.position.x || old.position.y !== n.position.y) changes.push("position");
     if (changes.length) changed.push({ id: n.id, label: labelOf(n), changes });
   }
@@ -50,7 +50,7 @@ export function diffGraphs(before: GraphDocument, after: GraphDocument): GraphDi
     edgesAdded: [...eb].filter((k) => !ea.has(k)).length,
     edgesRemoved: [...ea].filter((k) => !eb.has(k)).length,
     renamed: before.name !== after.name ? { from: before.name, to: after.name } : null,
-    settingsChanged: canonicalJson(before.settings ?? {}) !== canonicalJson(after.settings ?? {}),
+    settingsChanged: !sameJson(before.settings ?? {}, after.settings ?? {}),
   };
 }
 
