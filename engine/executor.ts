@@ -22,6 +22,7 @@ import type { AbortRegistry } from "./aborts.js";
 import type { Plan, PlanNode } from "./compile.js";
 import { notifyNodeRow, nowIso, publish } from "./events.js";
 import { filesForRun } from "./files.js";
+import { parseInputs, type PortValueIssue } from "../nodes/inputs.js";
 import { outboundRequest } from "../lib/net/index.js";
 import { enqueueNodeJobs, queueNameOf, type NodeJobPayload } from "./jobs.js";
 import { loadPlan } from "./plan-cache.js";
@@ -122,7 +123,6 @@ async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Pro
   const chain = (def.fallbacks ? def.fallbacks(config as never) : [config]) as Record<string, unknown>[];
   const stage = Math.min(row.stage, chain.length - 1);
   const stageConfig = chain[stage];
-  const inputs = row.inputs ?? {};
 
   const cacheKey = row.cacheKey;
   if (cacheKey && row.cachedOutput) {
@@ -133,6 +133,15 @@ async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Pro
     });
     return null;
   }
+
+  // Every input against its port's schema, once, before anything is spent on the item: a wrong
+  // value is a wiring or upstream mistake that no retry or fallback fixes.
+  const parsed = parseInputs(def.inputs, row.inputs ?? {});
+  if (!parsed.ok) {
+    await finishNow({ status: "failed", error: portValueError(p, node.type, parsed.issues) });
+    return null;
+  }
+  const inputs = parsed.inputs;
 
   const paid = def.paid ? def.paid(stageConfig as never) : false;
   const reserve = paid ? def.estimate(stageConfig as never).usd : 0;
@@ -202,6 +211,18 @@ async function markRunning(q: Queryable, p: NodeJobPayload, o: { reserve: number
     from claimed`;
   return r ? { attempts: r.attempts, resumeState: r.resumeState } : null;
 }
+
+const portValueError = (p: NodeJobPayload, type: string, issues: PortValueIssue[]): RunError => ({
+  code: "PORT_VALUE_INVALID",
+  message: `node "${p.nodeId}" (${type})${p.item ? ` item ${p.item}` : ""}: input ${issues.map((i) => i.message).join("; ")}`,
+  details: {
+    nodeId: p.nodeId,
+    item: p.item,
+    port: issues[0].port,
+    path: issues[0].path.map((k) => (typeof k === "number" ? k : String(k))),
+    issues: issues.map((i) => ({ port: i.port, path: i.path.map((k) => (typeof k === "number" ? k : String(k))), message: i.message })),
+  },
+});
 
 const budgetError = (p: NodeJobPayload, d: { budgetUsd: number; spentUsd: number; reservedUsd: number; estimateUsd: number }): RunError => ({
   code: "BUDGET_EXCEEDED",

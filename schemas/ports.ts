@@ -42,7 +42,11 @@ export const PortSpecSchema = z.object({
   required: z.boolean().default(true),
   description: z.string().optional(),
 });
-export type PortSpec = z.input<typeof PortSpecSchema>;
+/**
+ * A port as a node declares it. `schema` narrows the value a port takes beyond its type (a `json`
+ * port that takes a scene); it stays in code, the catalogue and the wiring check see only `type`.
+ */
+export type PortSpec = z.input<typeof PortSpecSchema> & { schema?: z.ZodType };
 
 
 const article = (word: string) => (/^[aeiou]/.test(word) ? "an" : "a");
