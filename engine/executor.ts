@@ -120,7 +120,7 @@ async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Pro
     return null;
   }
   const config = { ...node.config, ...(row.patch ?? {}) };
-  const chain = (def.fallbacks ? def.fallbacks(config as never) : [config]) as Record<string, unknown>[];
+  const chain = (def.fallbacks ? def.fallbacks(config) : [config]) as Record<string, unknown>[];
   const stage = Math.min(row.stage, chain.length - 1);
   const stageConfig = chain[stage];
 
@@ -143,8 +143,8 @@ async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Pro
   }
   const inputs = parsed.inputs;
 
-  const paid = def.paid ? def.paid(stageConfig as never) : false;
-  const reserve = paid ? def.estimate(stageConfig as never).usd : 0;
+  const paid = def.paid ? def.paid(stageConfig) : false;
+  const reserve = paid ? def.estimate(stageConfig).usd : 0;
   const provider = (stageConfig.provider as string | undefined) ?? null;
   let attempt: Started | null;
   let runRow: RunRow;
@@ -322,7 +322,7 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
   try {
     const release = await deps.limits.acquire((stageConfig.provider as string | undefined) ?? null, abort.signal);
     try {
-      result = await claim.def.run(claim.inputs, stageConfig as never, ctx);
+      result = await claim.def.run(claim.inputs, stageConfig, ctx);
     } finally {
       release();
     }

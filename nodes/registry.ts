@@ -7,11 +7,11 @@ import type { NodeDefinition } from "./types.js";
 export class NodeRegistry {
   private readonly defs = new Map<string, NodeDefinition>();
 
-  constructor(defs: NodeDefinition<any>[] = []) {
+  constructor(defs: NodeDefinition<any, any>[] = []) {
     for (const d of defs) this.register(d);
   }
 
-  register(def: NodeDefinition<any>): this {
+  register(def: NodeDefinition<any, any>): this {
     if (this.defs.has(def.type)) throw new Error(`node type ${def.type} is registered twice`);
     this.defs.set(def.type, def);
     return this;

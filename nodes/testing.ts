@@ -31,7 +31,7 @@ export interface NodeTestHarness {
   /** A context as the engine would build it for one execution. */
   ctx(overrides?: Partial<NodeContext>): NodeContext;
   /** Parse `config` with the node's schema (defaults applied, as the compiler does) and run it. */
-  run<D extends NodeDefinition<any>>(def: D, inputs: Record<string, unknown>, config?: unknown, overrides?: Partial<NodeContext>): Promise<NodeOutputs>;
+  run<D extends NodeDefinition<any, any>>(def: D, inputs: Record<string, unknown>, config?: unknown, overrides?: Partial<NodeContext>): Promise<NodeOutputs>;
   close(): Promise<void>;
 }
 

@@ -51,14 +51,17 @@ export type PortSpec = z.input<typeof PortSpecSchema> & { schema?: z.ZodType };
 
 const article = (word: string) => (/^[aeiou]/.test(word) ? "an" : "a");
 
-/** Stored media of one kind: an image port fed a video is a wiring mistake worth naming. */
-const mediaOf = <K extends MediaRef["kind"]>(...kinds: K[]) =>
+/**
+ * Stored media of one kind: an image port fed a video is a wiring mistake worth naming. The type
+ * stays MediaRef (the kind is checked at run time), so a stored ref passes to run() in tests as is.
+ */
+const mediaOf = (...kinds: MediaRef["kind"][]) =>
   MediaRefSchema.superRefine((ref, ctx) => {
     if (!(kinds as string[]).includes(ref.kind)) {
       const want = kinds.length === 1 ? `${article(kinds[0])} ${kinds[0]}` : kinds.join(", ").replace(/, ([^,]*)$/, " or $1");
       ctx.addIssue({ code: "custom", message: `expected ${want}, got ${article(ref.kind)} ${ref.kind} (${ref.mime})`, input: ref });
     }
-  }) as unknown as z.ZodType<MediaRef & { kind: K }, z.input<typeof MediaRefSchema>>;
+  });
 
 /** The value on a `review` port: who decided what on a human review (review.human's decision). */
 export const ReviewDecisionSchema = z.object({

@@ -199,8 +199,7 @@ export const imageSizeNode = defineNode({
   config: z.object({}),
   estimate: () => ({ usd: 0, seconds: 0 }),
   async run(inputs) {
-    const image = inputs.image as { meta: { width?: number } };
-    return { width: image.meta.width ?? null };
+    return { width: inputs.image.meta.width ?? null };
   },
 });
 

@@ -69,7 +69,7 @@ export interface PublishTestbed {
   stop(): Promise<void>;
 }
 
-export async function startPublishTestbed(o: { extraNodes?: NodeDefinition<any>[]; workers?: number } = {}): Promise<PublishTestbed> {
+export async function startPublishTestbed(o: { extraNodes?: NodeDefinition<any, any>[]; workers?: number } = {}): Promise<PublishTestbed> {
   const registry = testRegistry().register(publishChannel).register(videoConstNode).register(productConstNode);
   for (const n of o.extraNodes ?? []) registry.register(n);
   const engine = await startTestEngine(registry, { workers: 0 });
