@@ -113,6 +113,11 @@ export interface NodeDefinition<C extends z.ZodType = z.ZodType, I extends reado
   inputs: I;
   outputs: PortSpec[];
   config: C;
+  /**
+   * A config the registry checks the definition with (it must parse, and estimate() must run on
+   * it). Default: `{}`, so every field needs a default unless the node names an example here.
+   */
+  exampleConfig?: z.input<C>;
   /** Whether a run may cost money for this config (checked against the budget before it starts). */
   paid?: (config: z.infer<C>) => boolean;
   /** Providers this node can use, first is the default (shown in the editor). */
