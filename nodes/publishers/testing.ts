@@ -31,6 +31,7 @@ export const videoConstNode = defineNode({
   inputs: [],
   outputs: [{ name: "video", type: "video" }],
   config: z.object({ value: z.unknown() }),
+  exampleConfig: { value: null },
   estimate: () => ({ usd: 0, seconds: 0 }),
   async run(_inputs, config) {
     return { video: config.value };
@@ -47,6 +48,7 @@ export const productConstNode = defineNode({
   inputs: [],
   outputs: [{ name: "product", type: "product" }],
   config: z.object({ value: z.unknown() }),
+  exampleConfig: { value: null },
   estimate: () => ({ usd: 0, seconds: 0 }),
   async run(_inputs, config) {
     return { product: config.value };
