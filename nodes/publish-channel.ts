@@ -82,6 +82,12 @@ const HashtagsInputSchema = z.union([z.string().transform((v) => v.split(/[\s,]+
   error: "expected a list of strings or a string",
 });
 
+/** The schedule input: "now", an ISO time, or empty (the config's schedule). */
+const ScheduleInputSchema = z
+  .string()
+  .trim()
+  .refine((s) => s === "now" || s === "" || !Number.isNaN(Date.parse(s)), { error: 'expected "now" or an ISO time like 2025-06-01T09:00:00Z' });
+
 export const publishChannel = defineNode({
   type: "publish.channel",
   version: 1,
@@ -93,7 +99,7 @@ export const publishChannel = defineNode({
     { name: "caption", type: "text", required: false },
     { name: "hashtags", type: "json", required: false, schema: HashtagsInputSchema, description: 'A list of hashtags, or a string like "#lamp #home"' },
     { name: "product", type: "product", required: false, description: "Named in the library and the webhook metadata; its url attribute is the library's link" },
-    { name: "schedule", type: "text", required: false, description: '"now" or an ISO time' },
+    { name: "schedule", type: "text", required: false, schema: ScheduleInputSchema, description: '"now" or an ISO time' },
   ],
   outputs: [{ name: "publications", type: "publication", list: true, description: "One per channel: status, URL and id, or the platform's error" }],
   config: PublishChannelConfigSchema,
@@ -208,9 +214,7 @@ function toOutput(r: PublicationRecord): PublicationOutput {
 
 /** When to publish: the schedule input if it says, else the config's; null is now. */
 function scheduleOf(input: string | undefined, configured: string): string | null {
-  const v = input?.trim() || configured;
-  if (v === "now" || v === "") return null;
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) throw new PermanentNodeError(`input schedule: ${JSON.stringify(v)} is not "now" or an ISO time`, "NODE_INPUT_INVALID", { port: "schedule" });
-  return new Date(at).toISOString();
+  // Both are checked already: the input by its port's schema, the config by the config schema.
+  const v = input || configured;
+  return v === "now" || v === "" ? null : new Date(Date.parse(v)).toISOString();
 }
