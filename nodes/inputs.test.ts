@@ -49,6 +49,8 @@ describe("parseInputs", () => {
       async run(inputs, config) {
         expectTypeOf(inputs.text).toEqualTypeOf<string>();
         expectTypeOf(config.n).toEqualTypeOf<number>();
+        // @ts-expect-error a port the node does not declare is a compile error, not an undefined at run time
+        void inputs.txt;
         return {};
       },
     });
