@@ -65,7 +65,7 @@ export async function benchComposite(opts: { url?: string; home?: string } = {})
       resumeState: null,
       checkpoint: async () => {},
     };
-    const run = async (def: NodeDefinition<any>, inputs: Record<string, unknown>, config: unknown) =>
+    const run = async (def: NodeDefinition<any, any>, inputs: Record<string, unknown>, config: unknown) =>
       (await def.run(inputs, def.config.parse(config), ctx)) as Record<string, unknown>;
 
     // --- inputs (not timed): the local demo pipeline for one product

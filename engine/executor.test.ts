@@ -320,6 +320,41 @@ describe("executor", () => {
     expect(await nodeOutput(engine, runId, "after")).toEqual({ out: 42 });
   });
 
+  it("fails an item whose input does not match its port's type, naming node, port, item and field, before run()", async () => {
+    const image = { hash: "a".repeat(64), mime: "image/png", size: 10, url: "/media/a", kind: "image", meta: { width: 64 } };
+    const video = { ...image, mime: "video/mp4", kind: "video" };
+    const run = await engine.run(
+      graph(
+        [
+          { id: "emit", type: "test.emit-image", config: { image: { ...image, hash: "not-a-hash" }, images: [image, video] } },
+          { id: "one", type: "test.image-size", retry: { maxAttempts: 3, backoffMs: 10 } },
+          { id: "each", type: "test.image-size" },
+        ],
+        [
+          ["emit", "image", "one", "image"],
+          ["emit", "images", "each", "image"],
+        ],
+      ),
+    );
+    expect(run.status).toBe("failed");
+    expect(statusOf(run)).toMatchObject({ emit: "succeeded", one: "failed", "each[0]": "succeeded", "each[1]": "failed" });
+    const one = run.nodes.find((n) => n.nodeId === "one")!;
+    // Permanent: no retry can fix a wrong value, and the node never ran.
+    expect(one.attempts).toBe(0);
+    expect(one.error).toMatchObject({
+      code: "PORT_VALUE_INVALID",
+      details: { nodeId: "one", item: "", port: "image", path: ["hash"] },
+    });
+    expect(one.error!.message).toMatch(/^node "one" \(test.image-size\): input image.hash: /);
+    const each1 = run.nodes.find((n) => n.nodeId === "each" && n.item === "1")!;
+    expect(each1.error).toMatchObject({
+      code: "PORT_VALUE_INVALID",
+      message: 'node "each" (test.image-size) item 1: input image: expected an image, got a video (video/mp4)',
+      details: { nodeId: "each", item: "1", port: "image", path: [] },
+    });
+    expect(await nodeOutput(engine, run.id, "each")).toMatchObject({ width: [64, { $skipped: true }] });
+  });
+
   it("refuses a graph with errors before creating anything", async () => {
     await expect(engine.start(graph([{ id: "c", type: "test.collect" }]))).rejects.toBeInstanceOf(RunInputError);
   });

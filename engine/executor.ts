@@ -22,6 +22,7 @@ import type { AbortRegistry } from "./aborts.js";
 import type { Plan, PlanNode } from "./compile.js";
 import { notifyNodeRow, nowIso, publish } from "./events.js";
 import { filesForRun } from "./files.js";
+import { parseInputs, type PortValueIssue } from "../nodes/inputs.js";
 import { outboundRequest } from "../lib/net/index.js";
 import { enqueueNodeJobs, queueNameOf, type NodeJobPayload } from "./jobs.js";
 import { loadPlan } from "./plan-cache.js";
@@ -119,10 +120,9 @@ async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Pro
     return null;
   }
   const config = { ...node.config, ...(row.patch ?? {}) };
-  const chain = (def.fallbacks ? def.fallbacks(config as never) : [config]) as Record<string, unknown>[];
+  const chain = (def.fallbacks ? def.fallbacks(config) : [config]) as Record<string, unknown>[];
   const stage = Math.min(row.stage, chain.length - 1);
   const stageConfig = chain[stage];
-  const inputs = row.inputs ?? {};
 
   const cacheKey = row.cacheKey;
   if (cacheKey && row.cachedOutput) {
@@ -134,8 +134,17 @@ async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Pro
     return null;
   }
 
-  const paid = def.paid ? def.paid(stageConfig as never) : false;
-  const reserve = paid ? def.estimate(stageConfig as never).usd : 0;
+  // Every input against its port's schema, once, before anything is spent on the item: a wrong
+  // value is a wiring or upstream mistake that no retry or fallback fixes.
+  const parsed = parseInputs(def.inputs, row.inputs ?? {});
+  if (!parsed.ok) {
+    await finishNow({ status: "failed", error: portValueError(p, node.type, parsed.issues) });
+    return null;
+  }
+  const inputs = parsed.inputs;
+
+  const paid = def.paid ? def.paid(stageConfig) : false;
+  const reserve = paid ? def.estimate(stageConfig).usd : 0;
   const provider = (stageConfig.provider as string | undefined) ?? null;
   let attempt: Started | null;
   let runRow: RunRow;
@@ -202,6 +211,18 @@ async function markRunning(q: Queryable, p: NodeJobPayload, o: { reserve: number
     from claimed`;
   return r ? { attempts: r.attempts, resumeState: r.resumeState } : null;
 }
+
+const portValueError = (p: NodeJobPayload, type: string, issues: PortValueIssue[]): RunError => ({
+  code: "PORT_VALUE_INVALID",
+  message: `node "${p.nodeId}" (${type})${p.item ? ` item ${p.item}` : ""}: input ${issues.map((i) => i.message).join("; ")}`,
+  details: {
+    nodeId: p.nodeId,
+    item: p.item,
+    port: issues[0].port,
+    path: issues[0].path.map((k) => (typeof k === "number" ? k : String(k))),
+    issues: issues.map((i) => ({ port: i.port, path: i.path.map((k) => (typeof k === "number" ? k : String(k))), message: i.message })),
+  },
+});
 
 const budgetError = (p: NodeJobPayload, d: { budgetUsd: number; spentUsd: number; reservedUsd: number; estimateUsd: number }): RunError => ({
   code: "BUDGET_EXCEEDED",
@@ -301,7 +322,7 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
   try {
     const release = await deps.limits.acquire((stageConfig.provider as string | undefined) ?? null, abort.signal);
     try {
-      result = await claim.def.run(claim.inputs, stageConfig as never, ctx);
+      result = await claim.def.run(claim.inputs, stageConfig, ctx);
     } finally {
       release();
     }

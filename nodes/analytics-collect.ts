@@ -6,6 +6,7 @@
  * collects everything published in the window (a daily analytics graph on a cron trigger).
  */
 import { z } from "zod";
+import { PublicationValueSchema } from "../schemas/index.js";
 import { COLLECTORS, type Collected } from "./analytics/collectors.js";
 import { recommend, type Recommendation } from "./analytics/recommendations.js";
 import { buildReport, RANK_METRICS, type InsightsReport } from "./analytics/report.js";
@@ -36,6 +37,14 @@ const AttributionRowSchema = z
   })
   .refine((r) => r.publicationId || r.productId, { message: "each row needs a publicationId or a productId" });
 
+/** The attribution input: rows, or one row. */
+const AttributionInputSchema = z.preprocess((v) => (Array.isArray(v) ? v : [v]), z.array(AttributionRowSchema));
+
+/** A publication this node can look up: one the ledger recorded (publish.channel's output). */
+const PublicationInputSchema = PublicationValueSchema.extend({
+  id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { error: "not a publication id (connect publish.channel's publications)" }),
+});
+
 export const analyticsCollect = defineNode({
   type: "analytics.collect",
   version: 1,
@@ -43,8 +52,8 @@ export const analyticsCollect = defineNode({
   category: "Distribution",
   description: "Pulls views, engagement, watch time, clicks and revenue for publications, stores them as a time series and reports what works.",
   inputs: [
-    { name: "publications", type: "publication", list: true, required: false, description: "From publish.channel; default: everything published in the window" },
-    { name: "attribution", type: "json", required: false, description: "Rows of {publicationId | productId (+ channel), conversions, revenue, spend}" },
+    { name: "publications", type: "publication", list: true, required: false, schema: PublicationInputSchema, description: "From publish.channel; default: everything published in the window" },
+    { name: "attribution", type: "json", required: false, schema: AttributionInputSchema, description: "Rows of {publicationId | productId (+ channel), conversions, revenue, spend}" },
   ],
   outputs: [
     { name: "metrics", type: "metrics", description: "Latest value of every metric per publication" },
@@ -58,7 +67,8 @@ export const analyticsCollect = defineNode({
     const store = ctx.provider("metrics");
     const windowEnd = new Date().toISOString();
     const windowStart = new Date(Date.now() - config.windowDays * 86_400_000).toISOString();
-    const ids = inputs.publications == null ? undefined : publicationIds(inputs.publications);
+    // Skipped upstream items are nulls; one publication may come through two edges.
+    const ids = inputs.publications && [...new Set(inputs.publications.flatMap((p) => (p ? [p.id] : [])))];
     const pubs = await store.publications(ids ? { ids } : { since: windowStart });
     if (ids && pubs.length < ids.length) ctx.log(`${ids.length - pubs.length} of ${ids.length} publication(s) are not published (failed or scheduled): left out`);
 
@@ -89,7 +99,7 @@ export const analyticsCollect = defineNode({
         }
       }
     }
-    samples.push(...attributionSamples(inputs.attribution, pubs, windowStart, windowEnd));
+    samples.push(...attributionSamples(inputs.attribution ?? [], pubs, windowStart, windowEnd));
     const stored = await store.record(samples);
     const collectable = [...byChannel.keys()].filter((c) => COLLECTORS[c]).length;
     if (collectable > 0 && problems.length === collectable && stored === 0) {
@@ -106,31 +116,10 @@ export const analyticsCollect = defineNode({
   },
 });
 
-/** Publication ids out of whatever the input carries: publish.channel outputs, nested by fan-out, with holes. */
-function publicationIds(v: unknown): string[] {
-  const ids: string[] = [];
-  const walk = (x: unknown) => {
-    if (Array.isArray(x)) x.forEach(walk);
-    else if (typeof x === "string") ids.push(x);
-    else if (x && typeof x === "object" && typeof (x as { id?: unknown }).id === "string" && !(x as { $skipped?: unknown }).$skipped) ids.push((x as { id: string }).id);
-  };
-  walk(v);
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  const bad = ids.find((i) => !uuid.test(i));
-  if (bad) throw new PermanentNodeError(`input publications: ${JSON.stringify(bad)} is not a publication id (connect publish.channel's publications)`, "NODE_INPUT_INVALID", { port: "publications" });
-  return [...new Set(ids)];
-}
-
 /** Attribution rows become samples; a row for a product (and channel) is split evenly over its publications. */
-function attributionSamples(v: unknown, pubs: PublicationRecord[], windowStart: string, windowEnd: string): MetricSample[] {
-  if (v == null) return [];
-  const rows = z.array(AttributionRowSchema).safeParse(Array.isArray(v) ? v : [v]);
-  if (!rows.success) {
-    const i = rows.error.issues[0];
-    throw new PermanentNodeError(`input attribution[${String(i.path[0] ?? 0)}]: ${i.path.slice(1).join(".") ? `${i.path.slice(1).join(".")}: ` : ""}${i.message}`, "NODE_INPUT_INVALID", { port: "attribution" });
-  }
+function attributionSamples(rows: z.output<typeof AttributionRowSchema>[], pubs: PublicationRecord[], windowStart: string, windowEnd: string): MetricSample[] {
   const totals = new Map<string, Partial<Record<MetricName, number>>>();
-  for (const r of rows.data) {
+  for (const r of rows) {
     const targets = pubs.filter((p) => (r.publicationId ? p.id === r.publicationId : p.request.product?.id === r.productId && (!r.channel || p.channel === r.channel)));
     for (const p of targets) {
       const t = totals.get(p.id) ?? {};

@@ -54,8 +54,8 @@ describe("image.generate", () => {
     const chain = imageGenerate.fallbacks!(config);
     expect(chain.map((c) => c.provider)).toEqual(["replicate", "local"]);
     fake.script(REPLICATE_MODELS["flux-schnell"].ref, [{ status: "failed", error: "CUDA out of memory" }]);
-    await expect(imageGenerate.run({ prompt: "a bottle" }, chain[0], h.ctx())).rejects.toThrow(/CUDA out of memory/);
-    const fallback = (await imageGenerate.run({ prompt: "a bottle", reference: bottle }, chain[1], h.ctx())) as { image: MediaRef };
+    await expect(imageGenerate.run({ prompt: { prompt: "a bottle" } }, chain[0], h.ctx())).rejects.toThrow(/CUDA out of memory/);
+    const fallback = (await imageGenerate.run({ prompt: { prompt: "a bottle" }, reference: bottle }, chain[1], h.ctx())) as { image: MediaRef };
     expect(fallback.image.meta.renderer).toContain("local-studio");
   });
 

@@ -3,9 +3,8 @@
  * aspect ratio -> one image. local: a studio shot composed from the product photo; replicate: FLUX/SDXL.
  */
 import { z } from "zod";
-import { BrandSchema, ProductSchema, ShotSchema, type Shot } from "../schemas/content.js";
+import { ShotSchema, type Shot } from "../schemas/content.js";
 import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "./generation-config.js";
-import { parseMedia, parsePort } from "./port-values.js";
 import { notesFor, revisionNotesField, withRevisionNotes } from "./revision.js";
 import { defineNode } from "./types.js";
 
@@ -38,7 +37,7 @@ export const imageGenerate = defineNode({
   description: "A product image from a prompt, optionally starting from the product's own photo.",
   providers: ["local", "replicate"],
   inputs: [
-    { name: "prompt", type: "json", description: "A prompt string, or a shot from prompt.parse ({prompt, view, seed, aspectRatio})" },
+    { name: "prompt", type: "json", schema: PromptValueSchema, description: "A prompt string, or a shot from prompt.parse ({prompt, view, seed, aspectRatio})" },
     { name: "product", type: "product", required: false, description: "Its first image is the reference photo" },
     { name: "reference", type: "image", required: false, description: "Reference image (overrides the product photo)" },
     { name: "brand", type: "brand", required: false, description: "Brand colours for the studio backdrop" },
@@ -49,10 +48,8 @@ export const imageGenerate = defineNode({
   fallbacks: fallbackChain,
   estimate: (config) => estimateGeneration(config, "image", DEFAULT_MODEL, { localSeconds: 1 }),
   async run(inputs, config, ctx) {
-    const shot = parsePort(PromptValueSchema, inputs.prompt, "prompt");
-    const product = inputs.product == null ? undefined : parsePort(ProductSchema, inputs.product, "product");
-    const brand = inputs.brand == null ? undefined : parsePort(BrandSchema, inputs.brand, "brand");
-    const reference = inputs.reference != null ? parseMedia(inputs.reference, "reference", "image") : product?.images[0];
+    const { prompt: shot, product, brand } = inputs;
+    const reference = inputs.reference ?? product?.images[0];
     const prompt = withRevisionNotes([shot.prompt, config.stylePrompt].filter(Boolean).join(", "), notesFor(config.revisionNotes, ctx.item));
     const provider = ctx.provider(config.provider);
     const result = await provider.generateImage({

@@ -14,7 +14,7 @@ import type { NodeDefinition } from "./types.js";
 import { videoComposite } from "./video-composite.js";
 import { videoFromImage } from "./video-from-image.js";
 
-export const productNodes: NodeDefinition<any>[] = [
+export const productNodes: NodeDefinition<any, any>[] = [
   assetSource,
   promptParse,
   imageGenerate,

@@ -4,8 +4,7 @@
  * local: rule-based. replicate: an instruct LLM asked for JSON (validated, repaired once, then the rules).
  */
 import { z } from "zod";
-import { BrandSchema, ProductSchema, type AdTexts } from "../schemas/content.js";
-import { parsePort } from "./port-values.js";
+import type { AdTexts } from "../schemas/content.js";
 import { notesFor, revisionNotesField, withRevisionNotes } from "./revision.js";
 import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "./generation-config.js";
 import { DEFAULT_TEMPLATES } from "./prompts/default-templates.js";
@@ -88,8 +87,7 @@ export const promptParse = defineNode({
   listSizeHint: (config) => config.views?.length ?? config.viewCount,
   estimate: (config) => estimateGeneration(config, "llm", DEFAULT_LLM, { localSeconds: 0.05 }),
   async run(inputs, config, ctx) {
-    const product = parsePort(ProductSchema, inputs.product, "product");
-    const brand = inputs.brand == null ? undefined : parsePort(BrandSchema, inputs.brand, "brand");
+    const { product, brand } = inputs;
     const language = config.language as Language;
     const render = (template: string, field: string, extra?: Record<string, string>) => {
       try {

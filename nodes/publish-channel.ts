@@ -5,8 +5,6 @@
  * run/node/item/channel across retries and crashes: see nodes/publishers/ledger.ts.
  */
 import { z } from "zod";
-import { ProductSchema } from "../schemas/content.js";
-import { parseMedia, parsePort } from "./port-values.js";
 import { PlatformError } from "./publishers/http.js";
 import { PUBLISH_CHANNELS, type PublicationRecord, type PublishChannel, type PublishRequest } from "./publishers/ledger.js";
 import { prepareForChannel } from "./publishers/prepare.js";
@@ -79,6 +77,17 @@ export interface PublicationOutput {
   format: PublishRequest["format"];
 }
 
+/** The hashtags input: a list of hashtags, or one string of them ("#lamp #home", "lamp, home"). */
+const HashtagsInputSchema = z.union([z.string().transform((v) => v.split(/[\s,]+/).filter(Boolean)), z.array(z.string())], {
+  error: "expected a list of strings or a string",
+});
+
+/** The schedule input: "now", an ISO time, or empty (the config's schedule). */
+const ScheduleInputSchema = z
+  .string()
+  .trim()
+  .refine((s) => s === "now" || s === "" || !Number.isNaN(Date.parse(s)), { error: 'expected "now" or an ISO time like 2025-06-01T09:00:00Z' });
+
 export const publishChannel = defineNode({
   type: "publish.channel",
   version: 1,
@@ -88,9 +97,9 @@ export const publishChannel = defineNode({
   inputs: [
     { name: "video", type: "video" },
     { name: "caption", type: "text", required: false },
-    { name: "hashtags", type: "json", required: false, description: 'A list of hashtags, or a string like "#lamp #home"' },
+    { name: "hashtags", type: "json", required: false, schema: HashtagsInputSchema, description: 'A list of hashtags, or a string like "#lamp #home"' },
     { name: "product", type: "product", required: false, description: "Named in the library and the webhook metadata; its url attribute is the library's link" },
-    { name: "schedule", type: "text", required: false, description: '"now" or an ISO time' },
+    { name: "schedule", type: "text", required: false, schema: ScheduleInputSchema, description: '"now" or an ISO time' },
   ],
   outputs: [{ name: "publications", type: "publication", list: true, description: "One per channel: status, URL and id, or the platform's error" }],
   config: PublishChannelConfigSchema,
@@ -98,10 +107,9 @@ export const publishChannel = defineNode({
   cacheable: false,
   estimate: (c) => ({ usd: 0, seconds: 5 * c.channels.length }),
   async run(inputs, config, ctx) {
-    const video = parseMedia(inputs.video, "video", "video");
-    const product = inputs.product == null ? undefined : parsePort(ProductSchema, inputs.product, "product");
-    const caption = typeof inputs.caption === "string" && inputs.caption.trim() ? inputs.caption.trim() : config.caption;
-    const hashtags = [...new Set([...config.hashtags, ...hashtagsOf(inputs.hashtags)].map((h) => h.replace(/^#/, "")))];
+    const { video, product } = inputs;
+    const caption = inputs.caption?.trim() || config.caption;
+    const hashtags = [...new Set([...config.hashtags, ...(inputs.hashtags ?? [])].map((h) => h.replace(/^#/, "")))];
     const scheduleAt = scheduleOf(inputs.schedule, config.schedule);
     const title = config.title || caption.split("\n")[0].slice(0, 100) || product?.name || "New video";
     const ledger = ctx.provider("publications");
@@ -204,17 +212,9 @@ function toOutput(r: PublicationRecord): PublicationOutput {
   };
 }
 
-function hashtagsOf(v: unknown): string[] {
-  if (v == null) return [];
-  if (typeof v === "string") return v.split(/[\s,]+/).filter(Boolean);
-  if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v;
-  throw new PermanentNodeError(`input hashtags: expected a list of strings or a string, got ${JSON.stringify(v).slice(0, 80)}`, "NODE_INPUT_INVALID", { port: "hashtags" });
-}
-
-function scheduleOf(input: unknown, configured: string): string | null {
-  const v = typeof input === "string" && input.trim() ? input.trim() : configured;
-  if (v === "now" || v === "") return null;
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) throw new PermanentNodeError(`input schedule: ${JSON.stringify(v)} is not "now" or an ISO time`, "NODE_INPUT_INVALID", { port: "schedule" });
-  return new Date(at).toISOString();
+/** When to publish: the schedule input if it says, else the config's; null is now. */
+function scheduleOf(input: string | undefined, configured: string): string | null {
+  // Both are checked already: the input by its port's schema, the config by the config schema.
+  const v = input || configured;
+  return v === "now" || v === "" ? null : new Date(Date.parse(v)).toISOString();
 }

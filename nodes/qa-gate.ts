@@ -5,9 +5,7 @@
  * (sampled frames), and the overlay texts against the product's name and price.
  */
 import { z } from "zod";
-import { BrandSchema, ProductSchema } from "../schemas/content.js";
 import { probeMedia } from "../lib/media/probe.js";
-import { parseMedia, parsePort } from "./port-values.js";
 import { brandChecks } from "./qa/brand-checks.js";
 import { CHANNEL_IDS, CHANNEL_SPECS, type ChannelId } from "./qa/channel-specs.js";
 import { collectTexts, contentChecks } from "./qa/content.js";
@@ -39,6 +37,16 @@ export const QaGateConfigSchema = z
   .refine((c) => c.failBelow <= c.autoApproveAt, { message: "failBelow must not be above autoApproveAt", path: ["failBelow"] });
 export type QaGateConfig = z.output<typeof QaGateConfigSchema>;
 
+/** A channel id on the channel input; empty means "use the config's". */
+const ChannelInputSchema = z
+  .string()
+  .superRefine((v, ctx) => {
+    if (v !== "" && !(CHANNEL_IDS as readonly string[]).includes(v)) {
+      ctx.addIssue({ code: "custom", message: `unknown channel ${JSON.stringify(v)}; use one of ${CHANNEL_IDS.join(", ")}`, input: v });
+    }
+  })
+  .transform((v) => (v === "" ? undefined : (v as ChannelId)));
+
 export const qaGate = defineNode({
   type: "qa.gate",
   version: 1,
@@ -50,7 +58,7 @@ export const qaGate = defineNode({
     { name: "product", type: "product", required: false, description: "Checked against the overlay texts (name, price)" },
     { name: "brand", type: "brand", required: false, description: "Palette and logo checked in sampled frames" },
     { name: "texts", type: "json", required: false, description: "The overlay texts the composite rendered ({headline, cta, disclaimer...})" },
-    { name: "channel", type: "text", required: false, description: "Target channel id (overrides the config)" },
+    { name: "channel", type: "text", required: false, schema: ChannelInputSchema, description: "Target channel id (overrides the config)" },
   ],
   outputs: [
     { name: "video", type: "video", description: "The video, when it passed or goes to review" },
@@ -59,10 +67,8 @@ export const qaGate = defineNode({
   config: QaGateConfigSchema,
   estimate: () => ({ usd: 0, seconds: 4 }),
   async run(inputs, config, ctx) {
-    const video = parseMedia(inputs.video, "video", "video");
-    const product = inputs.product == null ? undefined : parsePort(ProductSchema, inputs.product, "product");
-    const brand = inputs.brand == null ? undefined : parsePort(BrandSchema, inputs.brand, "brand");
-    const channel = channelOf(inputs.channel, config.channel === "auto" ? channelForShape(video.meta.width, video.meta.height) : config.channel);
+    const { video, product, brand } = inputs;
+    const channel = inputs.channel ?? (config.channel === "auto" ? channelForShape(video.meta.width, video.meta.height) : config.channel);
     const spec = CHANNEL_SPECS[channel];
     const file = ctx.storage.path(video.hash);
     const skip = new Set(config.skip);
@@ -142,12 +148,6 @@ export function channelForShape(width: number | undefined, height: number | unde
   if (ratio > 1.2) return "ctv";
   if (ratio > 0.85) return "youtube_shorts";
   return "instagram_reels";
-}
-
-function channelOf(value: unknown, fallback: ChannelId): ChannelId {
-  if (value == null || value === "") return fallback;
-  if (typeof value === "string" && (CHANNEL_IDS as readonly string[]).includes(value)) return value as ChannelId;
-  throw new PermanentNodeError(`input channel: unknown channel ${JSON.stringify(value)}; use one of ${CHANNEL_IDS.join(", ")}`, "NODE_INPUT_INVALID", { port: "channel" });
 }
 
 /** Texts from the texts input, else from the video's metadata (the composite records what it drew). */

@@ -1,18 +1,20 @@
 import { z } from "zod";
 import type { NodeTypeInfo } from "../schemas/index.js";
-import { PortSpecSchema } from "../schemas/index.js";
+import { PortSpecSchema, type PortSpec } from "../schemas/index.js";
 import type { NodeDefinition } from "./types.js";
 
 /** A set of node types by id. The product registry lives in nodes/index.ts; tests build their own. */
 export class NodeRegistry {
   private readonly defs = new Map<string, NodeDefinition>();
 
-  constructor(defs: NodeDefinition<any>[] = []) {
+  constructor(defs: NodeDefinition<any, any>[] = []) {
     for (const d of defs) this.register(d);
   }
 
-  register(def: NodeDefinition<any>): this {
+  register(def: NodeDefinition<any, any>): this {
     if (this.defs.has(def.type)) throw new Error(`node type ${def.type} is registered twice`);
+    const problems = checkDefinition(def);
+    if (problems.length) throw new NodeDefinitionError(def.type, problems);
     this.defs.set(def.type, def);
     return this;
   }
@@ -31,10 +33,68 @@ export class NodeRegistry {
   }
 }
 
+export class NodeDefinitionError extends Error {
+  constructor(
+    readonly nodeType: string,
+    readonly problems: string[],
+  ) {
+    super(`node type ${nodeType} is not a valid definition: ${problems.join("; ")}`);
+    this.name = "NodeDefinitionError";
+  }
+}
+
+/**
+ * What every definition must satisfy before the engine may run it, checked once at registration so
+ * a mistake fails at start-up (and in the contract test), not in the middle of someone's run:
+ * well-formed ports with unique names, a default (or example) config that parses, and an estimate,
+ * paid() and fallbacks() that run on it and give sensible numbers.
+ */
+export function checkDefinition(def: NodeDefinition<any, any>): string[] {
+  const problems: string[] = [];
+  if (!Number.isInteger(def.version) || def.version < 1) problems.push(`version ${def.version} should be a positive integer`);
+  for (const side of ["inputs", "outputs"] as const) {
+    const seen = new Set<string>();
+    (def[side] as PortSpec[]).forEach((p, i) => {
+      const r = PortSpecSchema.safeParse(p);
+      if (!r.success) problems.push(`${side}[${i}] (${String(p?.name)}): ${r.error.issues.map((x) => `${x.path.join(".") || "port"}: ${x.message}`).join(", ")}`);
+      if (seen.has(p.name)) problems.push(`${side}: port "${p.name}" is declared twice`);
+      seen.add(p.name);
+      if (p.schema !== undefined && typeof (p.schema as { safeParse?: unknown }).safeParse !== "function") problems.push(`${side}.${p.name}: schema is not a zod schema`);
+    });
+  }
+  const parsed = def.config.safeParse(def.exampleConfig ?? {});
+  if (!parsed.success) {
+    const where = def.exampleConfig === undefined ? "the default config ({})" : "exampleConfig";
+    problems.push(`${where} does not parse: ${parsed.error.issues.map((x: z.core.$ZodIssue) => `${x.path.join(".") || "config"}: ${x.message}`).join(", ")} (give the fields defaults or name an exampleConfig)`);
+    return problems;
+  }
+  const attempt = (what: string, f: () => void) => {
+    try {
+      f();
+    } catch (err) {
+      problems.push(`${what} throws on the default config: ${(err as Error).message}`);
+    }
+  };
+  attempt("estimate()", () => {
+    const e = def.estimate(parsed.data);
+    if (!e || !Number.isFinite(e.usd) || e.usd < 0 || !Number.isFinite(e.seconds) || e.seconds < 0) {
+      problems.push(`estimate() should give finite, non-negative usd and seconds, gave ${JSON.stringify(e)}`);
+    }
+  });
+  if (def.paid) attempt("paid()", () => void def.paid!(parsed.data));
+  if (def.fallbacks) {
+    attempt("fallbacks()", () => {
+      const chain = def.fallbacks!(parsed.data);
+      if (!Array.isArray(chain) || chain.length === 0) problems.push("fallbacks() should start with the config itself");
+    });
+  }
+  return problems;
+}
+
 export function describeNode(d: NodeDefinition): NodeTypeInfo {
   let paid = false;
   try {
-    paid = d.paid ? d.paid(d.config.parse({})) : false;
+    paid = d.paid ? d.paid(d.config.parse(d.exampleConfig ?? {})) : false;
   } catch {
     // A config with required fields cannot be defaulted; fall back to "may be paid" if the node declares paid().
     paid = Boolean(d.paid);

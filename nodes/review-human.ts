@@ -6,9 +6,9 @@
  * the branch, revise sends notes upstream and comes back here.
  */
 import { z } from "zod";
-import { ProductSchema } from "../schemas/content.js";
-import { parseMedia } from "./port-values.js";
-import { QaReportSchema, type QaReport } from "./qa/report.js";
+import type { Product } from "../schemas/content.js";
+import type { MediaRef } from "../schemas/index.js";
+import { QaReportSchema } from "./qa/report.js";
 import { DECISIONS, DEFAULT_ACTIONS, reviewOutputs, type ReviewCandidate, type ReviewPayload } from "./review/payload.js";
 import { defineNode, PermanentNodeError } from "./types.js";
 
@@ -31,6 +31,7 @@ export const ReviewHumanConfigSchema = z.object({
 });
 export type ReviewHumanConfig = z.output<typeof ReviewHumanConfigSchema>;
 
+/** What the review shows of a QA report (from qa.gate's report port). */
 const QaLooseSchema = QaReportSchema.pick({ score: true, route: true, flags: true });
 
 export const reviewHuman = defineNode({
@@ -42,7 +43,7 @@ export const reviewHuman = defineNode({
   inputs: [
     { name: "video", type: "video", list: true, required: false, description: "Videos to review" },
     { name: "image", type: "image", list: true, required: false, description: "Images to review" },
-    { name: "qa", type: "json", list: true, required: false, description: "QA reports (from qa.gate), in the same order as the media" },
+    { name: "qa", type: "json", list: true, required: false, schema: QaLooseSchema, description: "QA reports (from qa.gate), in the same order as the media" },
     { name: "product", type: "product", list: true, required: false, description: "Product data shown next to the media (one, or one per item)" },
   ],
   outputs: [
@@ -55,24 +56,25 @@ export const reviewHuman = defineNode({
   cacheable: false,
   estimate: () => ({ usd: 0, seconds: 0 }),
   async run(inputs, config, ctx) {
-    const videos = listOf(inputs.video);
-    const images = listOf(inputs.image);
-    const qas = listOf(inputs.qa);
-    const products = listOf(inputs.product);
+    const videos = inputs.video ?? [];
+    const images = inputs.image ?? [];
+    const qas = inputs.qa ?? [];
+    const products = inputs.product ?? [];
     const candidates: ReviewCandidate[] = [];
-    const add = (kind: "video" | "image", values: (unknown | undefined)[], offset: number) =>
-      values.forEach((v, i) => {
-        if (v === undefined) return;
-        const media = parseMedia(v, `${kind}[${i}]`, kind);
-        const qa = qas[offset + i] ?? (qas.length === 1 ? qas[0] : undefined);
-        const product = products[offset + i] ?? (products.length === 1 ? products[0] : undefined);
+    // Lists travel side by side: item i's QA report and product sit at i (or one stands for all);
+    // a skipped upstream item is a null, which keeps the others in place.
+    const add = (kind: "video" | "image", values: (MediaRef | null)[], offset: number) =>
+      values.forEach((media, i) => {
+        if (media === null) return;
+        const qa = qas[offset + i] ?? (qas.length === 1 ? qas[0] : null);
+        const product = products[offset + i] ?? (products.length === 1 ? products[0] : null);
         candidates.push({
           id: `${kind}-${i}`,
           label: `${kind === "video" ? "Video" : "Image"} ${i + 1}${aspectLabel(media.meta)}`,
           kind,
           media,
-          ...(qa !== undefined ? { qa: qaSummary(qa, offset + i) } : {}),
-          ...(product !== undefined ? { product: productSummary(product, offset + i) } : {}),
+          ...(qa ? { qa: { score: qa.score, route: qa.route, flags: qa.flags } } : {}),
+          ...(product ? { product: productSummary(product) } : {}),
         });
       });
     add("video", videos, 0);
@@ -114,27 +116,7 @@ export const reviewHuman = defineNode({
   },
 });
 
-/** A skipped upstream item arrives as a hole marker (engine/fanout.ts SKIPPED); nodes may not import the engine. */
-const isHole = (v: unknown) => typeof v === "object" && v !== null && (v as { $skipped?: unknown }).$skipped === true;
-
-/** A list port gets a list, or one value when a single value was connected; holes stay as undefined. */
-function listOf(v: unknown): (unknown | undefined)[] {
-  if (v == null) return [];
-  const list = Array.isArray(v) ? v : [v];
-  return list.map((x) => (x == null || isHole(x) ? undefined : x));
-}
-
-function qaSummary(v: unknown, i: number): NonNullable<ReviewCandidate["qa"]> {
-  const r = QaLooseSchema.safeParse(v);
-  if (!r.success) throw new PermanentNodeError(`input qa[${i}]: expected a QA report from qa.gate ({score, route, flags})`, "NODE_INPUT_INVALID", { port: "qa" });
-  const report = r.data as Pick<QaReport, "score" | "route" | "flags">;
-  return { score: report.score, route: report.route, flags: report.flags };
-}
-
-function productSummary(v: unknown, i: number): NonNullable<ReviewCandidate["product"]> {
-  const r = ProductSchema.safeParse(v);
-  if (!r.success) throw new PermanentNodeError(`input product[${i}]: not a product (${r.error.issues[0]?.message})`, "NODE_INPUT_INVALID", { port: "product" });
-  const p = r.data;
+function productSummary(p: Product): NonNullable<ReviewCandidate["product"]> {
   return { id: p.id, name: p.name, price: p.price, currency: p.currency, category: p.category, description: p.description, image: p.images[0]?.url };
 }
 

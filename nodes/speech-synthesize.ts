@@ -4,7 +4,6 @@
  */
 import { z } from "zod";
 import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "./generation-config.js";
-import { parsePort } from "./port-values.js";
 import { defineNode } from "./types.js";
 
 const DEFAULT_MODEL = "kokoro-82m";
@@ -26,7 +25,14 @@ export const speechSynthesize = defineNode({
   category: "Generation",
   description: "Speaks a script (the voice-over) in the chosen language and voice.",
   providers: ["local", "replicate"],
-  inputs: [{ name: "text", type: "text", description: "What to say" }],
+  inputs: [
+    {
+      name: "text",
+      type: "text",
+      description: "What to say",
+      schema: z.string({ error: "expected text" }).trim().min(1, { error: "the text is empty: nothing to say" }),
+    },
+  ],
   outputs: [{ name: "audio", type: "audio" }],
   config: SpeechSynthesizeConfigSchema,
   paid: mayCostMoney,
@@ -34,7 +40,7 @@ export const speechSynthesize = defineNode({
   // About 250 characters for a 15 s voice-over.
   estimate: (config) => estimateGeneration(config, "speech", DEFAULT_MODEL, { localSeconds: 1, characters: 250 }),
   async run(inputs, config, ctx) {
-    const text = parsePort(z.string({ error: "expected text" }).trim().min(1, { error: "the text is empty: nothing to say" }), inputs.text, "text");
+    const text = inputs.text;
     const provider = ctx.provider(config.provider);
     const result = await provider.synthesizeSpeech({
       text,

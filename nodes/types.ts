@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { MediaRef, PortSpec } from "../schemas/index.js";
+import type { MediaRef, PortSpec, PortValueSchemas } from "../schemas/index.js";
 import type { FileResolver } from "../lib/files/index.js";
 import type { OutboundOptions, OutboundResponse } from "../lib/net/index.js";
 import type { Providers } from "./providers/index.js";
@@ -71,7 +71,27 @@ export interface NodeContext {
   checkpoint(state: Record<string, unknown>): Promise<void>;
 }
 
+/** Inputs of a node whose ports are not known statically (the engine's view of any node). */
 export type NodeInputs = Record<string, unknown>;
+
+/** What one port's value parses to: its own `schema` if it declares one, else its type's schema. */
+export type PortValueOf<P extends PortSpec> = P extends { schema: infer S extends z.ZodType } ? z.output<S> : z.output<PortValueSchemas[P["type"]]>;
+
+/** A list port always arrives as a list; a skipped upstream item leaves a null at its position. */
+type InputValueOf<P extends PortSpec> = P extends { list: true } ? (PortValueOf<P> | null)[] : PortValueOf<P>;
+
+/**
+ * The typed inputs `run()` receives for declared ports (nodes/inputs.ts parses them so): each port
+ * by name, an optional one possibly undefined. Ports not known statically give NodeInputs.
+ */
+export type InputsOf<I extends readonly PortSpec[]> = string extends I[number]["name"]
+  ? NodeInputs
+  : Flat<
+      { [P in I[number] as P extends { required: false } ? never : P["name"]]: InputValueOf<P> } & {
+        [P in I[number] as P extends { required: false } ? P["name"] : never]?: InputValueOf<P>;
+      }
+    >;
+type Flat<T> = { [K in keyof T]: T[K] };
 export type NodeOutputs = Record<string, unknown>;
 
 export interface NodeEstimate {
@@ -83,16 +103,21 @@ export interface NodeEstimate {
  * One node type. The zod `config` schema is the single source of truth: the editor's form,
  * the compiler's validation and the parsed config handed to `run()` all come from it.
  */
-export interface NodeDefinition<C extends z.ZodType = z.ZodType> {
+export interface NodeDefinition<C extends z.ZodType = z.ZodType, I extends readonly PortSpec[] = readonly PortSpec[]> {
   type: string;
   /** Bump when outputs for the same inputs change: part of the cache key. */
   version: number;
   title: string;
   category: string;
   description: string;
-  inputs: PortSpec[];
+  inputs: I;
   outputs: PortSpec[];
   config: C;
+  /**
+   * A config the registry checks the definition with (it must parse, and estimate() must run on
+   * it). Default: `{}`, so every field needs a default unless the node names an example here.
+   */
+  exampleConfig?: z.input<C>;
   /** Whether a run may cost money for this config (checked against the budget before it starts). */
   paid?: (config: z.infer<C>) => boolean;
   /** Providers this node can use, first is the default (shown in the editor). */
@@ -108,11 +133,16 @@ export interface NodeDefinition<C extends z.ZodType = z.ZodType> {
   fallbacks?(config: z.infer<C>): z.infer<C>[];
   /** Whether a result may be reused from the cache (false for side effects like publishing). Default true. */
   cacheable?: boolean;
-  run(inputs: NodeInputs, config: z.infer<C>, ctx: NodeContext): Promise<NodeOutputs | Suspension>;
+  /** Inputs and config arrive parsed (their schemas' output types): a node never re-checks them. */
+  run(inputs: InputsOf<I>, config: z.infer<C>, ctx: NodeContext): Promise<NodeOutputs | Suspension>;
 }
 
-/** Helper that keeps the config type flowing into estimate()/run() without repeating generics. */
-export function defineNode<C extends z.ZodType>(def: NodeDefinition<C>): NodeDefinition<C> {
+/**
+ * Keeps the config type and the declared input ports flowing into estimate()/run() without
+ * repeating generics: `inputs` is inferred as written (a const type parameter), so run() sees
+ * `inputs.clips` as `(MediaRef | null)[]` and `inputs.brand` as `Brand | undefined`.
+ */
+export function defineNode<C extends z.ZodType, const I extends readonly PortSpec[]>(def: NodeDefinition<C, I>): NodeDefinition<C, I> {
   return def;
 }
 

@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
-import { AdTextsSchema, BrandSchema, ProductSchema, type AdTexts, type Brand } from "../schemas/content.js";
+import { AdTextsSchema, type AdTexts, type Brand } from "../schemas/content.js";
 import type { MediaRef } from "../schemas/index.js";
 import { BrandColorsSchema } from "../schemas/content.js";
 import { renderAdAudio } from "./composite/audio.js";
@@ -18,7 +18,6 @@ import { FfmpegError, runFfmpeg } from "../lib/media/ffmpeg.js";
 import { resolveFont } from "../lib/media/fonts.js";
 import { MUSIC_BED_RENDERER } from "../lib/media/music-bed.js";
 import { probeMedia } from "../lib/media/probe.js";
-import { parseMedia, parsePort } from "./port-values.js";
 import { consistencySeed } from "./prompts/rule-based.js";
 import { defineNode, PermanentNodeError } from "./types.js";
 
@@ -71,8 +70,6 @@ const DEFAULT_BRAND: Brand = {
   tone: "",
 };
 
-const isHole = (v: unknown) => typeof v === "object" && v !== null && (v as { $skipped?: unknown }).$skipped === true;
-
 export const videoComposite = defineNode({
   type: "video.composite",
   version: 1,
@@ -85,7 +82,7 @@ export const videoComposite = defineNode({
     { name: "voiceover", type: "audio", required: false },
     { name: "music", type: "audio", required: false, description: "Music bed; without it a bed is synthesised (music: auto)" },
     { name: "brand", type: "brand", required: false },
-    { name: "texts", type: "json", required: false, description: "{headline, cta, disclaimer, productName, brandName} from prompt.parse" },
+    { name: "texts", type: "json", required: false, schema: AdTextsSchema, description: "{headline, cta, disclaimer, productName, brandName} from prompt.parse" },
     { name: "product", type: "product", required: false, description: "Names the product on the intro card" },
   ],
   outputs: [{ name: "videos", type: "video", list: true, description: "One video per aspect ratio, in the configured order" }],
@@ -101,14 +98,12 @@ export const videoComposite = defineNode({
     return { usd: 0, seconds: 2 + (config.durationSec * config.fps * pixels * effort) / (60 * 1920 * 1080) };
   },
   async run(inputs, config, ctx) {
-    const rawClips = Array.isArray(inputs.clips) ? inputs.clips : [inputs.clips];
-    const clips: MediaRef[] = rawClips.filter((c) => c != null && !isHole(c)).map((c, i) => parseMedia(c, `clips[${i}]`, "video"));
+    // Skipped upstream items leave nulls; the rest play in order.
+    const clips = inputs.clips.filter((c): c is MediaRef => c !== null);
     if (clips.length === 0) throw new PermanentNodeError("input clips: no clips to composite");
-    const voice = inputs.voiceover == null ? undefined : parseMedia(inputs.voiceover, "voiceover", "audio");
-    const musicInput = inputs.music == null ? undefined : parseMedia(inputs.music, "music", "audio");
-    const brand = inputs.brand == null ? DEFAULT_BRAND : parsePort(BrandSchema, inputs.brand, "brand");
-    const texts: AdTexts = inputs.texts == null ? AdTextsSchema.parse({}) : parsePort(AdTextsSchema, inputs.texts, "texts");
-    const product = inputs.product == null ? undefined : parsePort(ProductSchema, inputs.product, "product");
+    const { voiceover: voice, music: musicInput, product } = inputs;
+    const brand = inputs.brand ?? DEFAULT_BRAND;
+    const texts: AdTexts = inputs.texts ?? AdTextsSchema.parse({});
     if (config.music === "input" && !musicInput) throw new PermanentNodeError('music is "input" but the music input is not connected');
 
     const timeline = (() => {

@@ -6,7 +6,6 @@ import { z } from "zod";
 import { CameraMoveSchema, SceneSchema } from "../schemas/content.js";
 import { RESOLUTIONS } from "../lib/media/aspect.js";
 import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "./generation-config.js";
-import { parseMedia, parsePort } from "./port-values.js";
 import { notesFor, revisionNotesField, withRevisionNotes } from "./revision.js";
 import { defineNode } from "./types.js";
 
@@ -37,7 +36,7 @@ export const videoFromImage = defineNode({
   providers: ["local", "replicate"],
   inputs: [
     { name: "image", type: "image" },
-    { name: "scene", type: "json", required: false, description: "A scene from prompt.parse: {prompt, camera, motion, durationSec}" },
+    { name: "scene", type: "json", required: false, schema: SceneSchema, description: "A scene from prompt.parse: {prompt, camera, motion, durationSec}" },
   ],
   outputs: [{ name: "video", type: "video" }],
   config: VideoFromImageConfigSchema,
@@ -46,8 +45,7 @@ export const videoFromImage = defineNode({
   estimate: (config) =>
     estimateGeneration(config, "video", DEFAULT_MODEL, { localSeconds: 1 + (config.durationSec ?? 4) * 0.6, videoSeconds: config.durationSec ?? 4 }),
   async run(inputs, config, ctx) {
-    const image = parseMedia(inputs.image, "image", "image");
-    const scene = inputs.scene == null ? undefined : parsePort(SceneSchema, inputs.scene, "scene");
+    const { image, scene } = inputs;
     const srcW = Number(image.meta.width ?? 1024);
     const srcH = Number(image.meta.height ?? 1024);
     let width: number | undefined;

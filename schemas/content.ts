@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MediaRefSchema } from "./ports.js";
+import { MediaRefSchema } from "./media.js";
 
 /**
  * Values that travel on the content ports (product, brand) and the structured json values the

@@ -3,7 +3,7 @@
  * (`upload:<sha256 hex>`, accepted by every file field once the hash is recorded for the workspace).
  */
 import { z } from "zod";
-import { MediaRefSchema } from "./ports.js";
+import { MediaRefSchema } from "./media.js";
 
 export const UPLOAD_REF_PREFIX = "upload:";
 const HASH = /^[a-f0-9]{64}$/;

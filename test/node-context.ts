@@ -13,7 +13,8 @@ import { createTestDatabase, type TestDatabase } from "./db.js";
 import { createLocalProvider } from "../nodes/providers/local/index.js";
 import type { Providers } from "../nodes/providers/index.js";
 import type { GenerationProvider } from "../nodes/providers/types.js";
-import type { LogLevel, NodeContext, NodeDefinition, NodeOutputs } from "../nodes/types.js";
+import { parseInputs } from "../nodes/inputs.js";
+import { PermanentNodeError, type LogLevel, type NodeContext, type NodeDefinition, type NodeOutputs } from "../nodes/types.js";
 
 export interface NodeTestHarness {
   db: TestDatabase;
@@ -30,8 +31,11 @@ export interface NodeTestHarness {
   progress: number[];
   /** A context as the engine would build it for one execution. */
   ctx(overrides?: Partial<NodeContext>): NodeContext;
-  /** Parse `config` with the node's schema (defaults applied, as the compiler does) and run it. */
-  run<D extends NodeDefinition<any>>(def: D, inputs: Record<string, unknown>, config?: unknown, overrides?: Partial<NodeContext>): Promise<NodeOutputs>;
+  /**
+   * Parse `config` with the node's schema (defaults applied, as the compiler does) and `inputs`
+   * against the node's ports (as the engine does: a wrong value throws PORT_VALUE_INVALID), then run it.
+   */
+  run<D extends NodeDefinition<any, any>>(def: D, inputs: Record<string, unknown>, config?: unknown, overrides?: Partial<NodeContext>): Promise<NodeOutputs>;
   close(): Promise<void>;
 }
 
@@ -108,7 +112,11 @@ export async function createNodeTestHarness(opts: NodeTestHarnessOptions = {}): 
     ctx,
     async run(def, inputs, config = {}, overrides) {
       const parsed = def.config.parse(config);
-      const out = await def.run(inputs, parsed, ctx(overrides));
+      const values = parseInputs(def.inputs, inputs);
+      if (!values.ok) {
+        throw new PermanentNodeError(`input ${values.issues.map((i) => i.message).join("; ")}`, "PORT_VALUE_INVALID", { port: values.issues[0].port, issues: values.issues });
+      }
+      const out = await def.run(values.inputs, parsed, ctx(overrides));
       return out as NodeOutputs;
     },
     async close() {

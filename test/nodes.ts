@@ -165,4 +165,43 @@ export const waitNode = defineNode({
   },
 });
 
-export const testRegistry = () => new NodeRegistry([constNode, listNode, stepNode, passNode, repeatNode, collectNode, typedNode, waitNode]);
+/**
+ * Claims to output images but emits whatever it is configured with: the upstream node that hands
+ * a wrong value to a typed port (a buggy node, a stale cache entry), for the engine's port checks.
+ */
+export const emitImageNode = defineNode({
+  type: "test.emit-image",
+  version: 1,
+  title: "Emit image",
+  category: "test",
+  description: "Outputs its configured values on image ports, unchecked",
+  inputs: [],
+  outputs: [
+    { name: "image", type: "image" },
+    { name: "images", type: "image", list: true },
+  ],
+  config: z.object({ image: z.unknown().default(null), images: z.array(z.unknown()).default([]) }),
+  estimate: () => ({ usd: 0, seconds: 0 }),
+  async run(_inputs, config) {
+    return { image: config.image ?? null, images: config.images };
+  },
+});
+
+/** Reads an image input: the typed sink the port checks protect. */
+export const imageSizeNode = defineNode({
+  type: "test.image-size",
+  version: 1,
+  title: "Image size",
+  category: "test",
+  description: "Outputs the width of its image",
+  inputs: [{ name: "image", type: "image" }],
+  outputs: [{ name: "width", type: "json" }],
+  config: z.object({}),
+  estimate: () => ({ usd: 0, seconds: 0 }),
+  async run(inputs) {
+    return { width: inputs.image.meta.width ?? null };
+  },
+});
+
+export const testRegistry = () =>
+  new NodeRegistry([constNode, listNode, stepNode, passNode, repeatNode, collectNode, typedNode, waitNode, emitImageNode, imageSizeNode]);

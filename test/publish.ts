@@ -31,6 +31,7 @@ export const videoConstNode = defineNode({
   inputs: [],
   outputs: [{ name: "video", type: "video" }],
   config: z.object({ value: z.unknown() }),
+  exampleConfig: { value: null },
   estimate: () => ({ usd: 0, seconds: 0 }),
   async run(_inputs, config) {
     return { video: config.value };
@@ -47,6 +48,7 @@ export const productConstNode = defineNode({
   inputs: [],
   outputs: [{ name: "product", type: "product" }],
   config: z.object({ value: z.unknown() }),
+  exampleConfig: { value: null },
   estimate: () => ({ usd: 0, seconds: 0 }),
   async run(_inputs, config) {
     return { product: config.value };
@@ -69,7 +71,7 @@ export interface PublishTestbed {
   stop(): Promise<void>;
 }
 
-export async function startPublishTestbed(o: { extraNodes?: NodeDefinition<any>[]; workers?: number } = {}): Promise<PublishTestbed> {
+export async function startPublishTestbed(o: { extraNodes?: NodeDefinition<any, any>[]; workers?: number } = {}): Promise<PublishTestbed> {
   const registry = testRegistry().register(publishChannel).register(videoConstNode).register(productConstNode);
   for (const n of o.extraNodes ?? []) registry.register(n);
   const engine = await startTestEngine(registry, { workers: 0 });

@@ -32,6 +32,7 @@ const useSecret = defineNode({
   inputs: [{ name: "in", type: "json", required: false }],
   outputs: [{ name: "out", type: "json" }],
   config: z.object({ name: z.string(), fail: z.boolean().default(false) }),
+  exampleConfig: { name: "PLATFORM_TOKEN" },
   cacheable: false,
   estimate: () => ({ usd: 0, seconds: 0 }),
   async run(_inputs, config, ctx) {

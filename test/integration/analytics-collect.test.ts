@@ -119,7 +119,11 @@ describe("analytics.collect", () => {
       process.env.TIKTOK_ACCESS_TOKEN = tb.tiktok.token;
     }
     const bad = await tb.engine.run(analyticsGraph({}, [{ revenue: 3 }]));
-    expect(bad.nodes.find((n) => n.nodeId === "analytics")!.error).toMatchObject({ code: "NODE_INPUT_INVALID", message: "input attribution[0]: each row needs a publicationId or a productId" });
+    expect(bad.nodes.find((n) => n.nodeId === "analytics")!.error).toMatchObject({
+      code: "PORT_VALUE_INVALID",
+      message: 'node "analytics" (analytics.collect): input attribution[0]: each row needs a publicationId or a productId',
+      details: { port: "attribution", path: [0] },
+    });
   });
 
   it("takes publish.channel's publications in the same run", async () => {

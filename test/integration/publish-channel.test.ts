@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPublication } from "../../services/publications.js";
 import { startTestEngine } from "../engine.js";
 import { probeMedia } from "../../lib/media/probe.js";
-import type { PublicationOutput } from "../../nodes/publish-channel.js";
+import { parseInputs } from "../../nodes/inputs.js";
+import { publishChannel, type PublicationOutput } from "../../nodes/publish-channel.js";
 import type { PublicationLedger } from "../../nodes/publishers/ledger.js";
 import { startPublishTestbed, type PublishTestbed } from "../publish.js";
 import path from "node:path";
@@ -257,6 +258,17 @@ describe("publish.channel", () => {
     expect(byChannel.library).toMatchObject({ status: "published", publishedAt: at });
     expect(publishChannelConfigError({ schedule: "next tuesday" })).toMatch(/schedule is "now" or an ISO time/);
     expect(publishChannelConfigError({ channels: ["webhook"] })).toMatch(/webhook.url is required/);
+  });
+
+  it("checks its schedule and hashtags inputs on the ports, before it runs", () => {
+    const video = { hash: "b".repeat(64), mime: "video/mp4", size: 1, url: "/media/b", kind: "video" };
+    const issues = (raw: Record<string, unknown>) => {
+      const r = parseInputs(publishChannel.inputs, { video, ...raw });
+      return r.ok ? r.inputs : r.issues.map((i) => i.message);
+    };
+    expect(issues({ schedule: "next tuesday" })).toEqual(['schedule: expected "now" or an ISO time like 2025-06-01T09:00:00Z']);
+    expect(issues({ hashtags: 7 })).toEqual(["hashtags: expected a list of strings or a string"]);
+    expect(issues({ schedule: " now ", hashtags: "#lamp, home" })).toMatchObject({ schedule: "now", hashtags: ["#lamp", "home"] });
   });
 });
 
