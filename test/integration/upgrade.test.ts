@@ -111,6 +111,14 @@ describe("upgrading a 2577c56 database with work in flight", () => {
     expect(after.output.out.map((v) => v.hash)).toEqual([video.hash]);
   });
 
+  it("retries a node item that was queued for its retry before the upgrade", async () => {
+    const run = await waitForRun(db.sql, old.retryRunId, { timeoutMs: 30_000 });
+    expect(run.status, JSON.stringify(run.error)).toBe("succeeded");
+    const [n1] = await db.sql<{ attempts: number; output: unknown; error: unknown }[]>`
+      select attempts, output, error from node_runs where run_id = ${old.retryRunId} and node_id = 'n1'`;
+    expect(n1).toMatchObject({ attempts: 2, output: { out: 42 }, error: null });
+  });
+
   it("publishes the scheduled Instagram post with the current publish scheduler", async () => {
     const hub = new RunEventHub(db.sql);
     const loop = await publishSchedulerLoop({ intervalMs: 100, pollMs: 20, log: () => {} })({ database: db, registry, hub, mediaRoot: path.join(home, "media") });
