@@ -18,6 +18,7 @@ import { renderTestVideo } from "../../nodes/qa/test-videos.js";
 import { reviewHuman } from "../../nodes/review-human.js";
 import type { MediaRef } from "../../schemas/index.js";
 import { publishSchedulerLoop } from "../../server/background/publish-scheduler.js";
+import { reviewDeadlineLoop } from "../../server/background/review-deadlines.js";
 import { controlProviders } from "../../services/control-providers.js";
 import { getGraph } from "../../services/graphs.js";
 import { getPublication } from "../../services/publications.js";
@@ -109,6 +110,22 @@ describe("upgrading a 2577c56 database with work in flight", () => {
     ]);
     const [after] = await db.sql<{ output: { out: MediaRef[] } }[]>`select output from run_nodes where run_id = ${old.reviewRunId} and node_id = 'after'`;
     expect(after.output.out.map((v) => v.hash)).toEqual([video.hash]);
+  });
+
+  it("applies the default action of a review whose deadline passed during the upgrade, with the current deadline loop", async () => {
+    const hub = new RunEventHub(db.sql);
+    const logs: string[] = [];
+    const loop = await reviewDeadlineLoop({ intervalMs: 100, log: (m) => logs.push(m) })({ database: db, registry, hub, mediaRoot: path.join(home, "media") });
+    try {
+      const run = await waitForRun(db.sql, old.overdueRunId, { timeoutMs: 30_000 });
+      expect(run.status, `${JSON.stringify(run.error)} ${logs.join("; ")}`).toBe("succeeded");
+      // The first review's run made the same collect already: a cache hit is as good as a run.
+      expect(["succeeded", "cached"]).toContain(run.nodes.find((n) => n.nodeId === "after")?.status);
+    } finally {
+      await loop.stop();
+    }
+    const [d] = await db.sql`select decision, reviewer, automatic from review_decisions where review_id = ${old.overdueReviewId}`;
+    expect(d).toMatchObject({ decision: "approve", reviewer: "system:deadline", automatic: true });
   });
 
   it("retries a node item that was queued for its retry before the upgrade", async () => {
