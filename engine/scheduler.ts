@@ -36,7 +36,6 @@ import {
   type RunRow,
 } from "./transitions.js";
 
-
 /**
  * Record that the run's workspace may read every blob an output names (media refs carry `hash`
  * and `thumbnail`), so /media can answer per workspace.
@@ -176,7 +175,6 @@ export async function finishItem(
   return true;
 }
 
-/** Every item has ended: gather outputs, decide the node's status and release its dependents. */
 /**
  * The hot path for an unmapped node whose single item succeeded: lock the run, record the item,
  * close the node and count it off in its dependents, all pipelined in one round trip; then expand
@@ -222,6 +220,7 @@ export async function finishOnlyItem(
 
 type ItemState = { item: string; status: NodeRunStatus; output: Record<string, unknown> | null };
 
+/** Every item has ended: gather outputs, decide the node's status and release its dependents. */
 export async function finalizeNode(tx: Tx, run: RunRow, plan: Plan, nodeId: string, only?: ItemState): Promise<void> {
   const node = plan.nodes[nodeId];
   const items = only
