@@ -1,10 +1,11 @@
 /**
  * The graphile-worker task that executes one node item: claim it (cache, budget), run the node,
- * then record the outcome and release dependents in one transaction (engine/scheduler.ts).
+ * then record the outcome and release dependents in one transaction. Every state change is a
+ * named transition (engine/transitions.ts); what follows an ended item is engine/scheduler.ts's.
  */
 import { rm } from "node:fs/promises";
 import type { Task } from "graphile-worker";
-import type { Queryable, Sql, Tx } from "../db/index.js";
+import type { Sql, Tx } from "../db/index.js";
 import { toJsonb } from "../db/index.js";
 import type { NodeRegistry } from "../nodes/registry.js";
 import type { ProviderFactory } from "../nodes/providers/index.js";
@@ -20,13 +21,27 @@ import {
 import type { CostItem, RunError } from "../schemas/index.js";
 import type { AbortRegistry } from "./aborts.js";
 import type { Plan, PlanNode } from "./compile.js";
-import { notifyNodeRow, nowIso, publish } from "./events.js";
+import { nowIso, publish } from "./events.js";
 import { filesForRun } from "./files.js";
 import { parseInputs, type PortValueIssue } from "../nodes/inputs.js";
 import { outboundRequest } from "../lib/net/index.js";
-import { enqueueNodeJobs, queueNameOf, type NodeJobPayload } from "./jobs.js";
+import type { NodeJobPayload } from "./jobs.js";
 import { loadPlan } from "./plan-cache.js";
-import { attemptEnded, finishItem, finishOnlyItem, haltRun, lockRun, publishNode, settleRun, type ItemOutcome, type RunRow } from "./scheduler.js";
+import { finishItem, finishOnlyItem } from "./scheduler.js";
+import {
+  checkpointItem,
+  haltOnLimit,
+  lockRun,
+  reportProgress,
+  requeueItem,
+  settleRun,
+  startCachedItem,
+  startItem,
+  suspendItem,
+  type ItemOutcome,
+  type RunRow,
+  type Started,
+} from "./transitions.js";
 import { trackingSecrets } from "./secrets.js";
 import { checkDailyCap } from "./spend-limits.js";
 import type { ProviderLimits } from "./limits.js";
@@ -126,11 +141,7 @@ async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Pro
 
   const cacheKey = row.cacheKey;
   if (cacheKey && row.cachedOutput) {
-    await finishNow({ status: "cached", output: row.cachedOutput }, async (tx) => {
-      await tx`update cache_entries set hits = hits + 1 where key = ${cacheKey}`;
-      await tx`update node_runs set started_at = coalesce(started_at, now())
-               where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item}`;
-    });
+    await finishNow({ status: "cached", output: row.cachedOutput }, (tx) => startCachedItem(tx, p, cacheKey));
     return null;
   }
 
@@ -169,47 +180,18 @@ async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Pro
         await haltOnLimit(tx, p, overCap);
         return { run, attempt: null };
       }
-      const attempt = await markRunning(tx, p, { reserve, provider });
+      const attempt = await startItem(tx, p, { reserve, provider });
       if (attempt !== null && run.status !== "running") await settleRun(tx, p.runId);
       return { run, attempt };
     });
     attempt = r.attempt;
     runRow = r.run;
   } else {
-    attempt = await markRunning(sql, p, { reserve, provider });
+    attempt = await startItem(sql, p, { reserve, provider });
     runRow = { id: p.runId, status: "running", concurrency: row.concurrency, workspaceId: row.workspaceId };
   }
   if (attempt === null) return null;
   return { run: runRow, plan, node, def, config, chain, stage, attempt: attempt.attempts, resumeState: attempt.resumeState, inputs, cacheKey };
-}
-
-interface Started {
-  attempts: number;
-  resumeState: Record<string, unknown> | null;
-}
-
-/**
- * queued -> running in one guarded statement that also publishes the event. Returns the attempt
- * number (and the node's checkpoint), or null when the item was meanwhile canceled/finished (the
- * guard matched nothing). An item found `running` was left by a dead worker: that attempt is
- * logged as lost (its end unknown), and this attempt gets its own start time.
- */
-async function markRunning(q: Queryable, p: NodeJobPayload, o: { reserve: number; provider: string | null }): Promise<Started | null> {
-  const [r] = await q<Started[]>`
-    with claimed as (
-      update node_runs set status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now()),
-        attempt_log = case when status = 'running' and attempt_started_at is not null
-          then attempt_log || jsonb_build_array(jsonb_build_object('attempt', attempts, 'stage', stage, 'startedAt', to_jsonb(attempt_started_at), 'endedAt', null, 'outcome', 'lost'))
-          else attempt_log end,
-        attempt_started_at = now(),
-        reserved_usd = ${o.reserve}, provider = ${o.provider}, error = null
-      where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item} and status in ('queued', 'running')
-        and (select status from runs where id = ${p.runId}) in ('running', 'waiting')
-      returning *
-    )
-    select attempts, resume_state as "resumeState", ${notifyNodeRow(q)}
-    from claimed`;
-  return r ? { attempts: r.attempts, resumeState: r.resumeState } : null;
 }
 
 const portValueError = (p: NodeJobPayload, type: string, issues: PortValueIssue[]): RunError => ({
@@ -229,15 +211,6 @@ const budgetError = (p: NodeJobPayload, d: { budgetUsd: number; spentUsd: number
   message: `node "${p.nodeId}" would cost about $${d.estimateUsd.toFixed(4)}; spent $${d.spentUsd.toFixed(4)} + running $${d.reservedUsd.toFixed(4)} of a $${d.budgetUsd.toFixed(4)} budget`,
   details: d,
 });
-
-/** A spending limit (run budget, workspace daily cap) stops the run before this paid item starts. */
-async function haltOnLimit(tx: Tx, p: NodeJobPayload, error: RunError): Promise<void> {
-  // Halt first (so the run's error is the budget, not "a node failed"), then mark this item as the one that hit it.
-  await haltRun(tx, p.runId, "failed", error);
-  await tx`update node_runs set status = 'failed', error = ${toJsonb(error)}::jsonb where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item}`;
-  await tx`update run_nodes set status = 'failed' where run_id = ${p.runId} and node_id = ${p.nodeId}`;
-  await publishNode(tx, p.runId, p.nodeId, p.item);
-}
 
 async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Promise<void> {
   const { sql } = deps;
@@ -275,10 +248,7 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
       if (now - lastProgress < PROGRESS_EVERY_MS && fraction < 1) return;
       lastProgress = now;
       const f = Math.max(0, Math.min(1, fraction));
-      later(async () => {
-        await sql`update node_runs set progress = ${f} where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item} and status = 'running'`;
-        await publishNode(sql as unknown as Tx, p.runId, p.nodeId, p.item, "running");
-      });
+      later(() => reportProgress(sql, p, f));
     },
     cost(usd, detail) {
       if (Number.isFinite(usd) && usd > 0) costs.push({ usd, detail });
@@ -355,11 +325,7 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
       return;
     }
     if (failure === undefined && isSuspension(result)) {
-      await tx`update node_runs set status = 'waiting', waiting = ${toJsonb(secrets.redactDeep(result.payload))}::jsonb, reserved_usd = 0,
-               cost_usd = cost_usd + ${cost.costUsd}, cost_breakdown = cost_breakdown || ${JSON.stringify(costs)}::jsonb
-               where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item} and status = 'running'`;
-      if (cost.costUsd > 0) await tx`update runs set cost_usd = cost_usd + ${cost.costUsd} where id = ${p.runId}`;
-      await publishNode(tx, p.runId, p.nodeId, p.item, "waiting");
+      await suspendItem(tx, p, secrets.redactDeep(result.payload), cost);
       await settleRun(tx, p.runId);
       return;
     }
@@ -398,16 +364,8 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
  */
 async function saveCheckpoint(sql: Sql, p: NodeJobPayload, state: Record<string, unknown>, costs: CostItem[]): Promise<void> {
   const flushed = costs.splice(0);
-  const usd = flushed.reduce((s, c) => s + c.usd, 0);
   try {
-    const saved = await sql.begin(async (tx) => {
-      if (usd > 0) await lockRun(tx, p.runId);
-      const rows = await tx`update node_runs set resume_state = ${toJsonb(state)}::jsonb,
-          cost_usd = cost_usd + ${usd}, cost_breakdown = cost_breakdown || ${JSON.stringify(flushed)}::jsonb
-        where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item} and status = 'running' returning 1`;
-      if (rows.length > 0 && usd > 0) await tx`update runs set cost_usd = cost_usd + ${usd} where id = ${p.runId}`;
-      return rows.length > 0;
-    });
+    const saved = await sql.begin((tx) => checkpointItem(tx, p, state, flushed));
     if (!saved) costs.unshift(...flushed);
   } catch (err) {
     costs.unshift(...flushed);
@@ -423,20 +381,14 @@ function cacheWrite(tx: Tx, claim: Claim, output: NodeOutputs, cost: { costUsd: 
   ];
 }
 
-async function requeue(
+/** A failed attempt goes back to the queue, on the run's queue (its concurrency). */
+function requeue(
   tx: Tx,
   claim: Claim,
   p: NodeJobPayload,
   o: { error: RunError; cost: { costUsd: number; costBreakdown: CostItem[] }; runAt: Date | null; stage: number; resetAttempts: boolean },
 ): Promise<void> {
-  await tx`update node_runs set status = 'queued', error = ${toJsonb(o.error)}::jsonb, stage = ${o.stage}, reserved_usd = 0,
-           attempt_log = ${attemptEnded(tx, "failed")}, attempt_started_at = null,
-           attempts = case when ${o.resetAttempts} then 0 else attempts end,
-           cost_usd = cost_usd + ${o.cost.costUsd}, cost_breakdown = cost_breakdown || ${JSON.stringify(o.cost.costBreakdown)}::jsonb
-           where run_id = ${p.runId} and node_id = ${p.nodeId} and item = ${p.item}`;
-  if (o.cost.costUsd > 0) await tx`update runs set cost_usd = cost_usd + ${o.cost.costUsd} where id = ${p.runId}`;
-  await enqueueNodeJobs(tx, [{ ...p, queueName: queueNameOf(p.runId, claim.run.concurrency, 0), runAt: o.runAt }]);
-  await publishNode(tx, p.runId, p.nodeId, p.item, "queued");
+  return requeueItem(tx, p, { ...o, concurrency: claim.run.concurrency });
 }
 
 function checkOutputs(node: PlanNode, def: NodeDefinition, result: unknown): void {

@@ -1,11 +1,11 @@
 /** Starting, reading, canceling and retrying runs: what the API, CLI and triggers call. */
 import type { Sql } from "../db/index.js";
-import { toJsonb } from "../db/index.js";
 import type { NodeRegistry } from "../nodes/registry.js";
 import type { CompileError, GraphDocument, NodeRunView, RunError, RunView } from "../schemas/index.js";
 import { compile } from "./compile.js";
 import { remember, loadPlan } from "./plan-cache.js";
-import { finishItem, haltRun, lockRun, resetFrom, settleRun, startRun, type ItemOutcome } from "./scheduler.js";
+import { finishItem, resetFrom, startRun } from "./scheduler.js";
+import { createRun, haltRun, lockRun, settleRun, type ItemOutcome } from "./transitions.js";
 import { iso } from "../lib/time.js";
 
 export class RunInputError extends Error {
@@ -40,19 +40,19 @@ export async function startRunFromDocument(sql: Sql, registry: NodeRegistry, o: 
   const { plan, document } = result;
   const budget = o.budgetUsd ?? document.settings?.budgetUsd ?? null;
   const runId = await sql.begin(async (tx) => {
-    // No budget given by the request or the graph: the workspace's default run budget (if it has one).
-    const [run] = await tx<{ id: string }[]>`
-      with ws as (
-        select coalesce(${o.workspaceId ?? null}::uuid, (select workspace_id from graphs where id = ${o.graphId ?? null}::uuid), genjed_default_workspace()) as id
-      )
-      insert into runs (graph_id, version_id, workspace_id, name, document, plan, status, budget_usd, estimate_usd, concurrency, trigger, started_at)
-      select ${o.graphId ?? null}, ${o.versionId ?? null}, ws.id, ${document.name}, ${toJsonb(document)}::jsonb, ${toJsonb(plan)}::jsonb, 'running',
-             coalesce(${budget}::float8, (select default_run_budget_usd from workspaces where id = ws.id)), ${plan.estimate.usd},
-             ${document.settings?.concurrency ?? 0}, ${toJsonb((o.trigger ?? null))}::jsonb, now()
-      from ws
-      returning id`;
-    await startRun(tx, run.id, plan);
-    return run.id;
+    const id = await createRun(tx, {
+      graphId: o.graphId ?? null,
+      versionId: o.versionId ?? null,
+      workspaceId: o.workspaceId ?? null,
+      name: document.name,
+      document,
+      plan,
+      budgetUsd: budget,
+      concurrency: document.settings?.concurrency ?? 0,
+      trigger: o.trigger ?? null,
+    });
+    await startRun(tx, id, plan);
+    return id;
   });
   remember(runId, plan);
   return { runId, document };

@@ -11,7 +11,8 @@ import { ReviewPayloadSchema, reviewOutputs, type DecisionRecord, type ReviewPay
 import type { Plan } from "../engine/compile.js";
 import { loadPlan } from "../engine/plan-cache.js";
 import { getReview, inWorkspace, refuseIfDecided, REVIEW_ID, ReviewError, type DecisionInput, type ReviewScope, type ReviewView } from "./reviews.js";
-import { finishItem, lockRun, resetFrom, settleRun } from "../engine/scheduler.js";
+import { finishItem, resetFrom } from "../engine/scheduler.js";
+import { lockRun, settleRun } from "../engine/transitions.js";
 
 /**
  * Record a decision and resume the run, in one transaction. Throws ReviewError (4xx) for a
