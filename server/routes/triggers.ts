@@ -33,7 +33,8 @@ import type { ServerDeps } from "../deps.js";
 import { z } from "zod";
 import { ApiError, notFound } from "../errors.js";
 import { idParam, intQuery, route } from "../route.js";
-import { scopeOf, triggerEnv, triggerErrors } from "../trigger-context.js";
+import { scopeOf } from "../auth/scope.js";
+import { triggerEnv, triggerErrors } from "../trigger-context.js";
 
 const rule = (method: AccessRule["method"], path: string, access: AccessRule["access"]): AccessRule => ({ method, path, access });
 
@@ -125,7 +126,7 @@ export function createTriggerApp(deps: ServerDeps, env: () => TriggerEnv = () =>
 
   route(app, { method: "PATCH", path: "/:id", summary: "Change a trigger", params: TriggerParams, body: UpdateTriggerBodySchema }, async (c, { params, body }) => {
     const { id } = await triggerIn(c, params.id);
-    const t = await updateTrigger(env(), id, body);
+    const t = await updateTrigger(env(), id, body, scopeOf(c));
     if (!t) throw notFound("trigger", id);
     await auditTrigger(deps, c, "trigger.update", t, { fields: Object.keys(body), ...(body.enabled === undefined ? {} : { enabled: body.enabled }) });
     return c.json(t);
