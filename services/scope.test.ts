@@ -3,6 +3,7 @@
  * graph finds nothing, and a call that forgets the scope does not compile (the @ts-expect-error
  * lines below fail `tsc --noEmit` as soon as the scope becomes optional again).
  */
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getRun, listRuns, waitForRun } from "../engine/runs.js";
 import { systemScope, workspaceScope, type Scope } from "../lib/scope.js";
@@ -17,7 +18,7 @@ import { FakeClock, triggerTestEnv } from "../test/triggers.js";
 import { getGraph, listGraphs } from "./graphs.js";
 import { decideReview } from "./review-decisions.js";
 import { getReview, listReviews, ReviewError } from "./reviews.js";
-import { createTrigger, getTrigger, updateTrigger } from "./triggers/store.js";
+import { createTrigger, deleteTrigger, getTrigger, rotateSecret, updateTrigger } from "./triggers/store.js";
 
 const registry = testRegistry().register(imageGenerate).register(reviewHuman);
 let engine: TestEngine;
@@ -99,6 +100,13 @@ describe("one required scope", () => {
     expect(await updateTrigger(env, t.id, { enabled: false }, mine)).toBeNull();
     expect(await getTrigger(env, t.id, theirs)).toMatchObject({ id: t.id, enabled: true });
     expect(await getTrigger(env, t.id, system)).toMatchObject({ id: t.id });
+    expect(await deleteTrigger(env, t.id, mine)).toBe(false);
+    expect(await getTrigger(env, t.id, theirs)).not.toBeNull();
+    const hooks = triggerTestEnv(engine.db, registry, new FakeClock("2025-06-02T08:00:00Z"), { secretKey: randomBytes(32) });
+    const hook = (await createTrigger(hooks, g.id, CreateTriggerBodySchema.parse({ kind: "webhook" }), theirs))!;
+    expect(await rotateSecret(hooks, hook.id, mine)).toBeNull();
+    expect(await rotateSecret(hooks, hook.id, theirs)).toMatchObject({ id: hook.id, secret: expect.any(String) });
+    expect(await deleteTrigger(env, t.id, theirs)).toBe(true);
     expect(await getGraph(engine.db, g.id, mine)).toBeNull();
     expect((await listGraphs(engine.db, mine)).map((x) => x.id)).not.toContain(g.id);
     expect(await getGraph(engine.db, g.id, theirs)).toMatchObject({ id: g.id });

@@ -134,7 +134,7 @@ export function createTriggerApp(deps: ServerDeps, env: () => TriggerEnv = () =>
 
   route(app, { method: "DELETE", path: "/:id", summary: "Delete a trigger", params: TriggerParams }, async (c, { params }) => {
     const t = await triggerIn(c, params.id);
-    if (!(await deleteTrigger(env(), t.id))) throw notFound("trigger", t.id);
+    if (!(await deleteTrigger(env(), t.id, scopeOf(c)))) throw notFound("trigger", t.id);
     await auditTrigger(deps, c, "trigger.delete", t);
     return c.body(null, 204);
   });
@@ -148,7 +148,7 @@ export function createTriggerApp(deps: ServerDeps, env: () => TriggerEnv = () =>
     const t = await triggerIn(c, params.id);
     const id = t.id;
     if (t.kind !== "webhook") throw new ApiError(409, "NOT_A_WEBHOOK", `trigger is a ${t.kind} trigger; only webhooks have a secret`);
-    const rotated = await rotateSecret(env(), id);
+    const rotated = await rotateSecret(env(), id, scopeOf(c));
     if (!rotated) throw notFound("trigger", id);
     await auditTrigger(deps, c, "trigger.rotate_secret", t);
     return c.json(rotated);

@@ -6,7 +6,7 @@
 import { checkReference, PathNotAllowedError } from "../../lib/files/index.js";
 import { checkUrl, OutboundRefusedError } from "../../lib/net/index.js";
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import type { z } from "zod";
 import { graphs } from "../../db/schema.js";
 import { triggerFires, triggers } from "../../db/schema-triggers.js";
@@ -226,18 +226,25 @@ export async function updateTrigger(env: TriggerEnv, id: string, patch: UpdateTr
   return row ? triggerView(row, now) : null;
 }
 
-export async function deleteTrigger(env: TriggerEnv, id: string): Promise<boolean> {
-  const r = await env.database.db.delete(triggers).where(eq(triggers.id, id)).returning({ id: triggers.id });
+/** The trigger `id`, if its graph is in the scope's workspace. */
+function triggerInScope(env: TriggerEnv, id: string, scope: Scope) {
+  const ws = scopeWorkspace(scope);
+  const db = env.database.db;
+  return ws ? and(eq(triggers.id, id), inArray(triggers.graphId, db.select({ id: graphs.id }).from(graphs).where(eq(graphs.workspaceId, ws)))) : eq(triggers.id, id);
+}
+
+export async function deleteTrigger(env: TriggerEnv, id: string, scope: Scope): Promise<boolean> {
+  const r = await env.database.db.delete(triggers).where(triggerInScope(env, id, scope)).returning({ id: triggers.id });
   return r.length > 0;
 }
 
 /** A new webhook secret (the old one stops working at once), returned this once. */
-export async function rotateSecret(env: TriggerEnv, id: string): Promise<TriggerView | null> {
+export async function rotateSecret(env: TriggerEnv, id: string, scope: Scope): Promise<TriggerView | null> {
   const secret = newWebhookSecret();
   const [row] = await env.database.db
     .update(triggers)
     .set({ ...sealWebhookSecret(env.secretKey, id, secret), updatedAt: env.now() })
-    .where(and(eq(triggers.id, id), eq(triggers.kind, "webhook")))
+    .where(and(triggerInScope(env, id, scope), eq(triggers.kind, "webhook")))
     .returning();
   return row ? { ...triggerView(row, env.now()), secret } : null;
 }

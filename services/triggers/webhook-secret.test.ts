@@ -105,7 +105,7 @@ describe("webhook secrets at rest", () => {
     expect(await count("trigger_fires", id)).toBe(0);
     expect(await count("runs", id)).toBe(0);
 
-    const rotated = (await rotateSecret(env, id))!;
+    const rotated = (await rotateSecret(env, id, systemScope("test")))!;
     expect(rotated.secret).not.toBe(secret);
     expect((await deliver(id, rotated.secret!)).kind).toBe("accepted");
   });
@@ -120,7 +120,7 @@ describe("webhook secrets at rest", () => {
     expect(await createTrigger(keyless, graphId, CreateTriggerBodySchema.parse({ kind: "cron", config: { expression: "@daily" } }), systemScope("test"))).not.toBeNull();
 
     const { id, secret } = await newWebhook();
-    await expect(rotateSecret(keyless, id)).rejects.toBeInstanceOf(WebhookSecretsUnavailableError);
+    await expect(rotateSecret(keyless, id, systemScope("test"))).rejects.toBeInstanceOf(WebhookSecretsUnavailableError);
     const body = "{}";
     expect(await receiveWebhook(keyless, id, Buffer.from(body), signWebhook(secret, body, Math.floor(clock.now().getTime() / 1000)))).toEqual({ kind: "unavailable" });
     expect(await count("trigger_fires", id)).toBe(0);
