@@ -79,6 +79,12 @@ describe("compile", () => {
       ["INVALID_CONFIG", "a", "count"],
       ["INVALID_CONFIG", "a", "items"],
     ]);
+    // The raw zod issue travels with it: the editor shows `issue.message` at `issue.path`, no regex.
+    expect(errors.map((e) => e.issue)).toEqual([
+      { code: "too_small", path: ["count"], message: expect.stringMatching(/^Too small/) },
+      { code: "invalid_type", path: ["items"], message: expect.stringMatching(/^Invalid input/) },
+    ]);
+    expect(errors[0].message).toBe(`node "a": count: ${errors[0].issue!.message}`);
   });
 
   it("names every node on a cycle", () => {

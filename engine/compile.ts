@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import {
+  configIssue,
   GraphDocumentSchema,
+  issueField,
   PortSpecSchema,
   RetryPolicySchema,
   portAccepts,
@@ -59,7 +61,7 @@ export interface Plan {
 
 export type CompileResult = { ok: true; plan: Plan; document: GraphDocument } | { ok: false; errors: CompileError[] };
 
-const pathOf = (path: PropertyKey[]) => path.map(String).join(".");
+const pathOf = issueField;
 
 /** Turn a graph document into an execution plan, or every error found (never just the first). */
 export function compile(input: unknown, registry: NodeRegistry): CompileResult {
@@ -106,12 +108,13 @@ export function compile(input: unknown, registry: NodeRegistry): CompileResult {
     const cfg = def.config.safeParse(n.config ?? {});
     if (!cfg.success) {
       for (const i of cfg.error.issues) {
-        const field = pathOf(i.path);
+        const field = issueField(i.path);
         errors.push({
           code: "INVALID_CONFIG",
           message: `node "${n.label ?? n.id}": ${field ? `${field}: ` : ""}${i.message}`,
           nodeId: n.id,
           field,
+          issue: configIssue(i),
         });
       }
       continue;

@@ -5,6 +5,7 @@ import { nodeOutput, startTestEngine, type TestEngine } from "../test/engine.js"
 import type { RunEvent } from "../schemas/index.js";
 import { RunEventHub } from "./events.js";
 import { cancelRun, getRun, retryNode, waitForRun, resolveWaitingItem, RunInputError } from "./runs.js";
+import { systemScope } from "../lib/scope.js";
 
 let engine: TestEngine;
 beforeAll(async () => {
@@ -212,7 +213,7 @@ describe("executor", () => {
     );
     // Wait until two items are running.
     for (let i = 0; i < 200; i++) {
-      const r = await getRun(engine.db.sql, runId);
+      const r = await getRun(engine.db.sql, runId, systemScope("test"));
       if (r!.nodes.filter((n) => n.status === "running").length === 2) break;
       await new Promise((res) => setTimeout(res, 50));
     }
@@ -226,12 +227,12 @@ describe("executor", () => {
     expect(run.status).toBe("canceled");
     // Aborted, not waited out: the slow items would take 30 s.
     for (let i = 0; i < 100; i++) {
-      const r = await getRun(engine.db.sql, runId);
+      const r = await getRun(engine.db.sql, runId, systemScope("test"));
       if (r!.nodes.every((n) => n.status !== "running")) break;
       await new Promise((res) => setTimeout(res, 50));
     }
     expect(Date.now() - t0).toBeLessThan(5_000);
-    const after = await getRun(engine.db.sql, runId);
+    const after = await getRun(engine.db.sql, runId, systemScope("test"));
     const slow = after!.nodes.filter((n) => n.nodeId === "slow");
     expect(slow.every((n) => n.status === "canceled")).toBe(true);
     const [{ jobs }] = await engine.db.sql`select count(*)::int as jobs from graphile_worker.jobs where key like ${`node:${runId}:%`}`;

@@ -7,6 +7,7 @@ import { remember, loadPlan } from "./plan-cache.js";
 import { finishItem, resetFrom, startRun } from "./scheduler.js";
 import { createRun, haltRun, lockRun, settleRun, type ItemOutcome } from "./transitions.js";
 import { iso } from "../lib/time.js";
+import { scopeWorkspace, systemScope, type Scope } from "../lib/scope.js";
 
 export class RunInputError extends Error {
   constructor(
@@ -98,11 +99,12 @@ export async function resolveWaitingItem(sql: Sql, runId: string, nodeId: string
   });
 }
 
-/** A run with its node executions; with `workspaceId`, null for a run of another workspace. */
-export async function getRun(sql: Sql, runId: string, scope: { workspaceId?: string } = {}): Promise<RunView | null> {
+/** A run with its node executions; null for a run of another workspace than the scope's. */
+export async function getRun(sql: Sql, runId: string, scope: Scope): Promise<RunView | null> {
+  const ws = scopeWorkspace(scope);
   const [run] = await sql`
     select id, graph_id, version_id, name, status, cost_usd, estimate_usd, budget_usd, error, created_at, started_at, finished_at
-    from runs where id = ${runId} and (${scope.workspaceId ?? null}::uuid is null or workspace_id = ${scope.workspaceId ?? null}::uuid)`;
+    from runs where id = ${runId} and (${ws}::uuid is null or workspace_id = ${ws}::uuid)`;
   if (!run) return null;
   const nodes = await sql`
     select node_id, item, status, attempts, progress, cost_usd, cost_breakdown, duration_ms, attempt_log, queued_at, started_at, finished_at, provider, output, error
@@ -153,11 +155,12 @@ export interface RunSummary {
   finishedAt: string | null;
 }
 
-export async function listRuns(sql: Sql, o: { graphId?: string; limit?: number; before?: string; workspaceId?: string } = {}): Promise<RunSummary[]> {
+export async function listRuns(sql: Sql, scope: Scope, o: { graphId?: string; limit?: number; before?: string } = {}): Promise<RunSummary[]> {
+  const ws = scopeWorkspace(scope);
   const rows = await sql`
     select id, graph_id, name, status, cost_usd, estimate_usd, created_at, finished_at from runs
     where (${o.graphId ?? null}::uuid is null or graph_id = ${o.graphId ?? null}::uuid)
-      and (${o.workspaceId ?? null}::uuid is null or workspace_id = ${o.workspaceId ?? null}::uuid)
+      and (${ws}::uuid is null or workspace_id = ${ws}::uuid)
       and (${o.before ?? null}::timestamptz is null or created_at < ${o.before ?? null}::timestamptz)
     order by created_at desc limit ${Math.min(o.limit ?? 50, 500)}`;
   return rows.map((r) => ({
@@ -186,7 +189,7 @@ export async function waitForRun(sql: Sql, runId: string, o: { timeoutMs?: numbe
   const deadline = Date.now() + (o.timeoutMs ?? 60_000);
   for (;;) {
     const [r] = await sql<{ status: string }[]>`select status from runs where id = ${runId}`;
-    if (r && until.includes(r.status)) return (await getRun(sql, runId))!;
+    if (r && until.includes(r.status)) return (await getRun(sql, runId, systemScope("waitForRun: the caller started or owns the run")))!;
     if (Date.now() > deadline) throw new Error(`run ${runId} still ${r?.status} after ${o.timeoutMs ?? 60_000} ms`);
     await new Promise((res) => setTimeout(res, 50));
   }

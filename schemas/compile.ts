@@ -14,6 +14,27 @@ export const COMPILE_ERROR_CODES = [
   "INCOMPATIBLE_FAN_IN",
 ] as const;
 
+/**
+ * One zod issue as the compiler saw it: the editor shows `message` beside the field at `path`
+ * (the same zod wording its own as-you-type check produces), no re-parsing of `message` text.
+ */
+export const ConfigIssueSchema = z.object({
+  code: z.string(),
+  path: z.array(z.union([z.string(), z.number()])),
+  message: z.string(),
+});
+export type ConfigIssue = z.infer<typeof ConfigIssueSchema>;
+
+/** The part of a zod issue that crosses the wire (symbol keys, which JSON cannot carry, become text). */
+export const configIssue = (i: { code: string; path: readonly PropertyKey[]; message: string }): ConfigIssue => ({
+  code: i.code,
+  path: i.path.map((p) => (typeof p === "number" ? p : String(p))),
+  message: i.message,
+});
+
+/** A config path as the API names it: dotted ("products.0.price"). */
+export const issueField = (path: readonly PropertyKey[]): string => path.map(String).join(".");
+
 export const CompileErrorSchema = z.object({
   code: z.enum(COMPILE_ERROR_CODES),
   message: z.string(),
@@ -24,6 +45,8 @@ export const CompileErrorSchema = z.object({
   field: z.string().optional(),
   /** For CYCLE: the nodes on the cycle. */
   nodes: z.array(z.string()).optional(),
+  /** For INVALID_CONFIG: the raw zod issue (its path is relative to the node's config). */
+  issue: ConfigIssueSchema.optional(),
 });
 export type CompileError = z.infer<typeof CompileErrorSchema>;
 

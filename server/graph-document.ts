@@ -1,4 +1,5 @@
-import { getGraph, type WorkspaceScope } from "../services/graphs.js";
+import { getGraph } from "../services/graphs.js";
+import type { Scope } from "../lib/scope.js";
 import type { GraphDocument } from "../schemas/index.js";
 import type { ServerDeps } from "./deps.js";
 
@@ -6,7 +7,7 @@ import type { ServerDeps } from "./deps.js";
  * The current document: the live collaborative one when the collab service runs, else the stored
  * one. Null when the graph does not exist (or is not in the scope's workspace).
  */
-export async function currentDocument(deps: ServerDeps, id: string, scope?: WorkspaceScope): Promise<GraphDocument | null> {
+export async function currentDocument(deps: ServerDeps, id: string, scope: Scope): Promise<GraphDocument | null> {
   const g = await getGraph(deps.database, id, scope);
   if (!g) return null;
   if (deps.collab) return deps.collab.getDocument(id);

@@ -7,7 +7,6 @@
 import type { Context } from "hono";
 import type { Queryable } from "../db/index.js";
 import { createMediaStorage } from "../services/storage.js";
-import type { TriggerScope } from "../services/triggers/store.js";
 import { ScheduleError, TriggerConfigError, WebhookSecretsUnavailableError, type TriggerEnv, type TriggerRunStarted } from "../services/triggers/index.js";
 import { writeAudit } from "./auth/audit.js";
 import { authOf } from "./auth/middleware.js";
@@ -47,6 +46,3 @@ export function triggerErrors(err: Error, c: Context) {
   if (err instanceof WebhookSecretsUnavailableError) return handleError(new ApiError(503, "SECRETS_UNAVAILABLE", err.message), c);
   return handleError(err, c);
 }
-
-/** Everything acts in the caller's workspace: a graph or trigger of another one is "not found". */
-export const scopeOf = (c: Context): TriggerScope => ({ workspaceId: authOf(c).workspace.id });

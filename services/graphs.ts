@@ -2,6 +2,7 @@
 import { and, desc, eq, sql as dsql } from "drizzle-orm";
 import type { Database } from "../db/index.js";
 import { graphs, graphVersions } from "../db/schema.js";
+import { scopeWorkspace, type Scope } from "../lib/scope.js";
 import type { GraphDocument, GraphSummary } from "../schemas/index.js";
 
 export interface GraphRecord {
@@ -24,16 +25,11 @@ export interface VersionRecord {
 
 export const emptyDocument = (name: string): GraphDocument => ({ version: 1, name, nodes: [], edges: [] });
 
-/**
- * Limits a read or write to one workspace: a graph of another workspace is then simply not found.
- * Callers acting for a user pass it; trusted callers (CLI, collaboration, triggers) may omit it.
- */
-export interface WorkspaceScope {
-  workspaceId?: string;
-}
-
-const inScope = (id: string, scope?: WorkspaceScope) =>
-  scope?.workspaceId ? and(eq(graphs.id, id), eq(graphs.workspaceId, scope.workspaceId)) : eq(graphs.id, id);
+/** A graph of another workspace than the scope's is simply not found. */
+const inScope = (id: string, scope: Scope) => {
+  const ws = scopeWorkspace(scope);
+  return ws ? and(eq(graphs.id, id), eq(graphs.workspaceId, ws)) : eq(graphs.id, id);
+};
 
 const toRecord = (r: typeof graphs.$inferSelect): GraphRecord => ({
   id: r.id,
@@ -44,7 +40,8 @@ const toRecord = (r: typeof graphs.$inferSelect): GraphRecord => ({
   updatedAt: r.updatedAt.toISOString(),
 });
 
-export async function listGraphs({ db }: Database, scope?: WorkspaceScope): Promise<GraphSummary[]> {
+export async function listGraphs({ db }: Database, scope: Scope): Promise<GraphSummary[]> {
+  const ws = scopeWorkspace(scope);
   const rows = await db
     .select({
       id: graphs.id,
@@ -55,12 +52,12 @@ export async function listGraphs({ db }: Database, scope?: WorkspaceScope): Prom
       nodeCount: dsql<number>`coalesce(jsonb_array_length(${graphs.document}->'nodes'), 0)`,
     })
     .from(graphs)
-    .where(scope?.workspaceId ? eq(graphs.workspaceId, scope.workspaceId) : undefined)
+    .where(ws ? eq(graphs.workspaceId, ws) : undefined)
     .orderBy(desc(graphs.updatedAt));
   return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() }));
 }
 
-export async function getGraph({ db }: Database, id: string, scope?: WorkspaceScope): Promise<GraphRecord | null> {
+export async function getGraph({ db }: Database, id: string, scope: Scope): Promise<GraphRecord | null> {
   const [r] = await db.select().from(graphs).where(inScope(id, scope));
   return r ? toRecord(r) : null;
 }
@@ -76,7 +73,7 @@ export async function createGraph({ db }: Database, o: { name?: string; document
   return toRecord(r);
 }
 
-export async function updateGraph({ db }: Database, id: string, o: { name?: string; document?: GraphDocument }, scope?: WorkspaceScope): Promise<GraphRecord | null> {
+export async function updateGraph({ db }: Database, id: string, o: { name?: string; document?: GraphDocument }, scope: Scope): Promise<GraphRecord | null> {
   const current = await getGraph({ db } as Database, id, scope);
   if (!current) return null;
   const name = o.name ?? o.document?.name ?? current.name;
@@ -85,7 +82,7 @@ export async function updateGraph({ db }: Database, id: string, o: { name?: stri
   return r ? toRecord(r) : null;
 }
 
-export async function deleteGraph({ db }: Database, id: string, scope?: WorkspaceScope): Promise<boolean> {
+export async function deleteGraph({ db }: Database, id: string, scope: Scope): Promise<boolean> {
   const r = await db.delete(graphs).where(inScope(id, scope)).returning({ id: graphs.id });
   return r.length > 0;
 }

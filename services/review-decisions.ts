@@ -4,13 +4,14 @@
  * (finishItem for approve/select/reject, resetFrom for revise), under the run's lock.
  */
 import type { Sql, Tx } from "../db/index.js";
+import { scopeWorkspace, systemScope, type Scope } from "../lib/scope.js";
 import { describeNode } from "../nodes/registry.js";
 import type { NodeRegistry } from "../nodes/registry.js";
 import { REVISION_NOTES_FIELD, RevisionNoteSchema, type RevisionNote } from "../nodes/revision.js";
 import { ReviewPayloadSchema, reviewOutputs, type DecisionRecord, type ReviewPayload } from "../nodes/review/payload.js";
 import type { Plan } from "../engine/compile.js";
 import { loadPlan } from "../engine/plan-cache.js";
-import { getReview, inWorkspace, refuseIfDecided, REVIEW_ID, ReviewError, type DecisionInput, type ReviewScope, type ReviewView } from "./reviews.js";
+import { getReview, inWorkspace, refuseIfDecided, REVIEW_ID, ReviewError, type DecisionInput, type ReviewView } from "./reviews.js";
 import { finishItem, resetFrom } from "../engine/scheduler.js";
 import { lockRun, settleRun } from "../engine/transitions.js";
 
@@ -24,10 +25,11 @@ export async function decideReview(
   registry: NodeRegistry,
   id: string,
   input: DecisionInput & { automatic?: boolean },
-  scope: ReviewScope = {},
+  scope: Scope,
 ): Promise<{ review: ReviewView; runStatus: string }> {
   if (!REVIEW_ID.test(id)) throw new ReviewError(404, "NOT_FOUND", `review "${id}" does not exist`);
-  if (scope.workspaceId && !(await inWorkspace(sql, id, scope.workspaceId))) throw new ReviewError(404, "NOT_FOUND", `review "${id}" does not exist`);
+  const ws = scopeWorkspace(scope);
+  if (ws && !(await inWorkspace(sql, id, ws))) throw new ReviewError(404, "NOT_FOUND", `review "${id}" does not exist`);
   await refuseIfDecided(sql, id);
   const [head] = await sql<{ runId: string }[]>`select run_id as "runId" from node_runs where id = ${id} and waiting->>'kind' = 'review'`;
   if (!head) throw new ReviewError(404, "NOT_FOUND", `review "${id}" does not exist`);
@@ -191,7 +193,7 @@ export async function applyOverdueDefaults(sql: Sql, registry: NodeRegistry, now
         reviewer: "system:deadline",
         notes: r.defaultAction === "reject" ? `no decision before the deadline ${r.deadline}: rejected by default` : `no decision before the deadline ${r.deadline}: approved by default`,
         automatic: true,
-      });
+      }, systemScope("review deadline: default action"));
       n++;
     } catch (err) {
       // Someone decided (or the run was canceled) between the query and now: nothing to do.

@@ -11,6 +11,7 @@
  */
 import type { Sql, Tx } from "../db/index.js";
 import { ReviewPayloadSchema, type Decision, type DecisionRecord, type ReviewPayload } from "../nodes/review/payload.js";
+import { scopeWorkspace, type Scope } from "../lib/scope.js";
 import { iso } from "../lib/time.js";
 
 export class ReviewError extends Error {
@@ -156,14 +157,9 @@ const reviewRows = (sql: Sql | Tx) => sql`
 
 export type ReviewStatusFilter = "pending" | "decided" | "all";
 
-/** Reviews of one workspace's runs when `workspaceId` is given (the API always gives the caller's). */
-export interface ReviewScope {
-  workspaceId?: string;
-}
-
 /** Pending reviews (waiting node-runs, oldest first) and/or decided ones (newest first). */
-export async function listReviews(sql: Sql, o: { status?: ReviewStatusFilter; runId?: string; limit?: number } & ReviewScope = {}): Promise<ReviewView[]> {
-  const ws = o.workspaceId ?? null;
+export async function listReviews(sql: Sql, scope: Scope, o: { status?: ReviewStatusFilter; runId?: string; limit?: number } = {}): Promise<ReviewView[]> {
+  const ws = scopeWorkspace(scope);
   const status = o.status ?? "pending";
   const limit = Math.min(Math.max(o.limit ?? 100, 1), 500);
   const out: ReviewView[] = [];
@@ -197,9 +193,11 @@ export async function listReviews(sql: Sql, o: { status?: ReviewStatusFilter; ru
   return out;
 }
 
-export async function getReview(sql: Sql, id: string, scope: ReviewScope = {}): Promise<ReviewView | null> {
+/** A review of a run in another workspace than the scope's is not found. */
+export async function getReview(sql: Sql, id: string, scope: Scope): Promise<ReviewView | null> {
   if (!REVIEW_ID.test(id)) return null;
-  if (scope.workspaceId && !(await inWorkspace(sql, id, scope.workspaceId))) return null;
+  const ws = scopeWorkspace(scope);
+  if (ws && !(await inWorkspace(sql, id, ws))) return null;
   const [decision] = await sql<DecisionRow[]>`${selectDecisions(sql)} where review_id = ${id}`;
   const [row] = await sql<ReviewRow[]>`${reviewRows(sql)} where nr.id = ${id}`;
   if (decision) {

@@ -7,6 +7,10 @@ import { withInputs, type Overrides } from "./run-inputs.js";
 import { readConfig } from "../config.js";
 import { runRedactor } from "../auth/redact.js";
 import { startRuntime } from "../runtime.js";
+import { systemScope } from "../../lib/scope.js";
+
+/** The CLI runs on the server host with its database credentials: it reads the run it started. */
+const CLI_SCOPE = systemScope("cli: genjed run");
 
 export function formatCompileError(e: CompileError): string {
   const where = [e.nodeId && `node ${e.nodeId}`, e.port && `port ${e.port}`, e.field && `field ${e.field}`, e.edgeId && `edge ${e.edgeId}`]
@@ -85,11 +89,11 @@ export async function runCommand(file: string, o: { json: boolean; budgetUsd?: n
     say(`Run ${runId} started (estimate $${precheck.plan.estimate.usd.toFixed(4)}).`);
     const timer = tty ? setInterval(() => void drawProgress(sql, runId), 250) : null;
     // The run may have finished before the subscription saw it.
-    const first = await getRun(sql, runId);
+    const first = await getRun(sql, runId, CLI_SCOPE);
     if (!first || !["succeeded", "failed", "canceled", "waiting"].includes(first.status)) await done;
     if (timer) clearInterval(timer);
     // What the CLI prints is a view like the API's: the workspace's secret values are scrubbed.
-    const run = (await runRedactor(runtime.deps, runId))((await getRun(sql, runId))!);
+    const run = (await runRedactor(runtime.deps, runId))((await getRun(sql, runId, CLI_SCOPE))!);
     if (tty) await drawProgress(sql, runId, true);
     report(run, say);
     if (o.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
@@ -101,7 +105,7 @@ export async function runCommand(file: string, o: { json: boolean; budgetUsd?: n
 
 let drawnLines = 0;
 async function drawProgress(sql: import("../../db/index.js").Sql, runId: string, final = false): Promise<void> {
-  const run = await getRun(sql, runId);
+  const run = await getRun(sql, runId, CLI_SCOPE);
   if (!run) return;
   const byNode = new Map<string, RunView["nodes"]>();
   for (const n of run.nodes) byNode.set(n.nodeId, [...(byNode.get(n.nodeId) ?? []), n]);

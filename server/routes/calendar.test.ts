@@ -17,6 +17,7 @@ import { guard } from "../auth/middleware.js";
 import { underPrefix } from "../auth/policy.js";
 import { authSettings } from "../auth/settings.js";
 import { CALENDAR_ACCESS, createCalendarApp } from "./calendar.js";
+import { systemScope } from "../../lib/scope.js";
 
 let engine: TestEngine;
 const clock = new FakeClock("2025-10-20T12:00:00Z");
@@ -46,7 +47,7 @@ describe("calendar API", () => {
   it("returns the next 7 local days correctly across the end of summer time (last Sunday of October)", async () => {
     clock.set("2025-10-20T12:00:00Z");
     const { graphId } = await savedGraph(engine.db, graph([{ id: "a", type: "test.const" }], [], undefined));
-    await createTrigger(env(), graphId, CreateTriggerBodySchema.parse({ kind: "cron", name: "Morning post", channel: "instagram_reels", config: { expression: "0 9 * * *", timezone: "Europe/Copenhagen" } }));
+    await createTrigger(env(), graphId, CreateTriggerBodySchema.parse({ kind: "cron", name: "Morning post", channel: "instagram_reels", config: { expression: "0 9 * * *", timezone: "Europe/Copenhagen" } }), systemScope("test"));
     const view = await calendar(`start=2025-10-23&days=7&timezone=Europe/Copenhagen&${only(graphId)}`);
     expect(view.from).toBe("2025-10-22T22:00:00.000Z");
     expect(view.to).toBe("2025-10-29T23:00:00.000Z");
@@ -70,7 +71,7 @@ describe("calendar API", () => {
   it("an hourly schedule has 25 items on the long day and 23 on the short one", async () => {
     clock.set("2025-10-20T12:00:00Z");
     const { graphId } = await savedGraph(engine.db, graph([{ id: "a", type: "test.const" }]));
-    await createTrigger(env(), graphId, CreateTriggerBodySchema.parse({ kind: "cron", config: { expression: "@hourly", timezone: "Europe/Copenhagen" } }));
+    await createTrigger(env(), graphId, CreateTriggerBodySchema.parse({ kind: "cron", config: { expression: "@hourly", timezone: "Europe/Copenhagen" } }), systemScope("test"));
     const october = await calendar(`start=2025-10-25&days=3&timezone=Europe/Copenhagen&${only(graphId)}`);
     expect(october.days.map((d) => d.items.length)).toEqual([24, 25, 24]);
     const march = await calendar(`start=2026-03-28&days=3&timezone=Europe/Copenhagen&${only(graphId)}`);
@@ -81,7 +82,7 @@ describe("calendar API", () => {
   it("shows what fired (with its run) and what was published (with the post's URL) on their local day", async () => {
     clock.set("2025-10-25T21:59:00Z");
     const { graphId } = await savedGraph(engine.db, graph([{ id: "a", type: "test.const" }]));
-    const t = await createTrigger(env(), graphId, CreateTriggerBodySchema.parse({ kind: "cron", channel: "tiktok", config: { expression: "0 0 * * *", timezone: "Europe/Copenhagen" } }));
+    const t = await createTrigger(env(), graphId, CreateTriggerBodySchema.parse({ kind: "cron", channel: "tiktok", config: { expression: "0 0 * * *", timezone: "Europe/Copenhagen" } }), systemScope("test"));
     clock.set("2025-10-25T22:00:03Z"); // midnight in Copenhagen, start of Sunday 26
     await new TriggerScheduler(env()).tick();
     const [run] = await engine.db.sql<{ id: string }[]>`select id from runs where trigger->>'triggerId' = ${t!.id}`;

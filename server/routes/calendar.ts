@@ -10,14 +10,15 @@ import type { RouteModule } from "../app.js";
 import type { AccessRule } from "../auth/policy.js";
 import { notFound } from "../errors.js";
 import { route } from "../route.js";
-import { scopeOf, triggerEnv, triggerErrors } from "../trigger-context.js";
+import { scopeOf } from "../auth/scope.js";
+import { triggerEnv, triggerErrors } from "../trigger-context.js";
 
 export function createCalendarApp(env: () => TriggerEnv): Hono {
   const app = new Hono();
   app.onError(triggerErrors);
 
   route(app, { method: "GET", path: "/", summary: "Scheduled, fired and published items per local day", query: CalendarQuerySchema }, async (c, { query }) =>
-    c.json(await buildCalendar(env(), { ...query, ...scopeOf(c) })),
+    c.json(await buildCalendar(env(), scopeOf(c), query)),
   );
 
   route(app, { method: "POST", path: "/plan", summary: "A content plan: days of scheduled runs per channel", body: ContentPlanBodySchema }, async (c, { body }) => {

@@ -1,7 +1,8 @@
 import { Hono, type Context } from "hono";
-import { createGraph, createVersion, deleteGraph, getGraph, getVersion, listGraphs, listVersions, updateGraph, type WorkspaceScope } from "../../services/graphs.js";
+import { createGraph, createVersion, deleteGraph, getGraph, getVersion, listGraphs, listVersions, updateGraph } from "../../services/graphs.js";
 import { CreateGraphBodySchema, CreateVersionBodySchema, UpdateGraphBodySchema, type GraphDocument } from "../../schemas/index.js";
 import { authOf } from "../auth/middleware.js";
+import { scopeOf } from "../auth/scope.js";
 import type { ServerDeps } from "../deps.js";
 import { z } from "zod";
 import { notFound } from "../errors.js";
@@ -16,9 +17,8 @@ export function graphRoutes(deps: ServerDeps) {
   const { database } = deps;
 
   // Every route acts in the caller's workspace: a graph of another workspace is "not found".
-  const scope = (c: Context): WorkspaceScope => ({ workspaceId: authOf(c).workspace.id });
 
-  route(app, { method: "GET", path: "/", summary: "Graphs of the workspace" }, async (c) => c.json(await listGraphs(database, scope(c))));
+  route(app, { method: "GET", path: "/", summary: "Graphs of the workspace" }, async (c) => c.json(await listGraphs(database, scopeOf(c))));
 
   route(app, { method: "POST", path: "/", summary: "Create a graph", body: CreateGraphBodySchema, bodyLimit: DOCUMENT_BODY_LIMIT }, async (c, { body }) => {
     const workspaceId = authOf(c).workspace.id;
@@ -26,42 +26,42 @@ export function graphRoutes(deps: ServerDeps) {
   });
 
   route(app, { method: "GET", path: "/:id", summary: "A graph and its current document", params: GraphParams }, async (c, { params: { id } }) => {
-    const g = await getGraph(database, id, scope(c));
+    const g = await getGraph(database, id, scopeOf(c));
     if (!g) throw notFound("graph", id);
-    const document = (await currentDocument(deps, id)) ?? g.document;
+    const document = (await currentDocument(deps, id, scopeOf(c))) ?? g.document;
     // What is read here is what gets exported: a workspace secret pasted into a config never leaves in it
     // (every API response is scrubbed on its way out, server/auth/redact-responses.ts).
     return c.json({ ...g, name: document.name, document });
   });
 
   route(app, { method: "PUT", path: "/:id", summary: "Rename a graph or replace its document", params: GraphParams, body: UpdateGraphBodySchema, bodyLimit: DOCUMENT_BODY_LIMIT }, async (c, { params: { id }, body }) => {
-    const current = await currentDocument(deps, id, scope(c));
+    const current = await currentDocument(deps, id, scopeOf(c));
     if (!current) throw notFound("graph", id);
     const document: GraphDocument = { ...(body.document ?? current), name: body.name ?? body.document?.name ?? current.name };
     // Live editors see a REST write at once; the stored row is updated too, so reads agree immediately.
     if (deps.collab) await deps.collab.replaceDocument(id, document);
-    const g = await updateGraph(database, id, { name: document.name, document }, scope(c));
+    const g = await updateGraph(database, id, { name: document.name, document }, scopeOf(c));
     return c.json(g);
   });
 
   route(app, { method: "DELETE", path: "/:id", summary: "Delete a graph", params: GraphParams }, async (c, { params: { id } }) => {
-    if (!(await deleteGraph(database, id, scope(c)))) throw notFound("graph", id);
+    if (!(await deleteGraph(database, id, scopeOf(c)))) throw notFound("graph", id);
     return c.body(null, 204);
   });
 
   route(app, { method: "GET", path: "/:id/versions", summary: "Saved versions of a graph", params: GraphParams }, async (c, { params: { id } }) => {
-    if (!(await getGraph(database, id, scope(c)))) throw notFound("graph", id);
+    if (!(await getGraph(database, id, scopeOf(c)))) throw notFound("graph", id);
     return c.json(await listVersions(database, id));
   });
 
   route(app, { method: "POST", path: "/:id/versions", summary: "Snapshot the current document as a version", params: GraphParams, body: CreateVersionBodySchema }, async (c, { params: { id }, body }) => {
-    const document = await currentDocument(deps, id, scope(c));
+    const document = await currentDocument(deps, id, scopeOf(c));
     if (!document) throw notFound("graph", id);
     return c.json(await createVersion(database, id, document, body.label), 201);
   });
 
   route(app, { method: "GET", path: "/:id/versions/:versionId", summary: "One version", params: VersionParams }, async (c, { params: { id, versionId } }) => {
-    if (!(await getGraph(database, id, scope(c)))) throw notFound("graph", id);
+    if (!(await getGraph(database, id, scopeOf(c)))) throw notFound("graph", id);
     const v = await getVersion(database, id, versionId);
     if (!v) throw notFound("version", versionId);
     return c.json(v);

@@ -16,6 +16,7 @@ import { asSession, createMember, createTestWorkspace, sessionFor, signedInOwner
 import { createApp } from "../app.js";
 import { reviewDeadlineLoop } from "../background/review-deadlines.js";
 import { reviewFeature } from "./reviews.js";
+import { systemScope } from "../../lib/scope.js";
 
 let engine: TestEngine;
 let hub: RunEventHub;
@@ -69,13 +70,13 @@ async function startAndWait(doc: unknown) {
   return { runId, review: list[0] };
 }
 
-const statusOf = async (runId: string, nodeId: string) => (await getRun(engine.db.sql, runId))!.nodes.filter((n) => n.nodeId === nodeId).map((n) => n.status);
+const statusOf = async (runId: string, nodeId: string) => (await getRun(engine.db.sql, runId, systemScope("test")))!.nodes.filter((n) => n.nodeId === nodeId).map((n) => n.status);
 
 describe("human review", () => {
   it("pauses the run, survives a server and worker restart while waiting, and resumes on approve", async () => {
     const { runId, review } = await startAndWait(reviewGraph());
     expect(await statusOf(runId, "review")).toEqual(["waiting"]);
-    expect((await getRun(engine.db.sql, runId))!.status).toBe("waiting");
+    expect((await getRun(engine.db.sql, runId, systemScope("test")))!.status).toBe("waiting");
     expect(review).toMatchObject({
       status: "pending",
       runId,

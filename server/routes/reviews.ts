@@ -6,6 +6,7 @@ import { getReview, listReviews, REVIEW_ID, ReviewError } from "../../services/r
 import { DECISIONS } from "../../nodes/review/payload.js";
 import { writeAudit } from "../auth/audit.js";
 import { authOf } from "../auth/middleware.js";
+import { scopeOf } from "../auth/scope.js";
 import { clientIp } from "../auth/request.js";
 import type { ServerDeps } from "../deps.js";
 import { ApiError, notFound } from "../errors.js";
@@ -39,13 +40,11 @@ export function reviewRoutes(deps: ServerDeps) {
   const { sql } = deps.database;
 
   route(app, { method: "GET", path: "/", summary: "The review queue", query: ListReviewsQuery }, async (c, { query: { status, runId, limit } }) => {
-    const workspaceId = authOf(c).workspace.id;
-    return c.json(await listReviews(sql, { status, runId, limit, workspaceId }));
+    return c.json(await listReviews(sql, scopeOf(c), { status, runId, limit }));
   });
 
   route(app, { method: "GET", path: "/:id", summary: "One review with its items", params: ReviewParams }, async (c, { params: { id } }) => {
-    const workspaceId = authOf(c).workspace.id;
-    const review = await getReview(sql, id, { workspaceId });
+    const review = await getReview(sql, id, scopeOf(c));
     if (!review) throw notFound("review", id);
     return c.json(review);
   });
@@ -53,7 +52,7 @@ export function reviewRoutes(deps: ServerDeps) {
   route(app, { method: "POST", path: "/:id/decision", summary: "Decide a review: the run resumes", params: ReviewParams, body: DecisionBodySchema }, async (c, { params: { id }, body }) => {
     const auth = authOf(c);
     try {
-      const result = await decideReview(sql, deps.registry, id, { ...body, reviewer: reviewerLabel(auth.user, body.reviewer) }, { workspaceId: auth.workspace.id });
+      const result = await decideReview(sql, deps.registry, id, { ...body, reviewer: reviewerLabel(auth.user, body.reviewer) }, scopeOf(c));
       await writeAudit(sql, {
         workspaceId: auth.workspace.id,
         user: auth.user,

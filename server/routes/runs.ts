@@ -7,6 +7,8 @@ import { z } from "zod";
 import { NodeIdSchema, StartRunBodySchema, type GraphDocument, type RunEvent } from "../../schemas/index.js";
 import { writeAudit } from "../auth/audit.js";
 import { authOf } from "../auth/middleware.js";
+import { scopeOf } from "../auth/scope.js";
+import type { Scope } from "../../lib/scope.js";
 import { clientIp } from "../auth/request.js";
 import type { ServerDeps } from "../deps.js";
 import { ApiError, notFound } from "../errors.js";
@@ -17,9 +19,9 @@ import { currentDocument } from "../graph-document.js";
  * The immutable version a run of a saved graph executes: the pinned one, or a snapshot of the
  * current document (reusing the latest version when nothing changed since).
  */
-export async function versionForRun(deps: ServerDeps, graphId: string, versionId?: string, scope?: { workspaceId?: string }) {
+export async function versionForRun(deps: ServerDeps, graphId: string, versionId: string | undefined, scope: Scope) {
   if (versionId) {
-    if (scope?.workspaceId && !(await getGraph(deps.database, graphId, scope))) throw notFound("graph", graphId);
+    if (!(await getGraph(deps.database, graphId, scope))) throw notFound("graph", graphId);
     const v = await getVersion(deps.database, graphId, versionId);
     if (!v) throw notFound("version", versionId);
     return v;
@@ -45,15 +47,14 @@ export function runRoutes(deps: ServerDeps) {
   const { sql } = deps.database;
 
   // Every route acts in the caller's workspace: a run of another workspace is "not found".
-  const scope = (c: Context) => ({ workspaceId: authOf(c).workspace.id });
-  const runIn = (c: Context, id: string) => getRun(sql, id, scope(c));
+  const runIn = (c: Context, id: string) => getRun(sql, id, scopeOf(c));
 
   route(app, { method: "POST", path: "/", summary: "Start a run of a saved graph or of a document", body: StartRunBodySchema, bodyLimit: DOCUMENT_BODY_LIMIT }, async (c, { body }) => {
     const auth = authOf(c);
     let document: unknown = body.document;
     let versionId: string | null = null;
     if (body.graphId) {
-      const v = await versionForRun(deps, body.graphId, body.versionId, scope(c));
+      const v = await versionForRun(deps, body.graphId, body.versionId, scopeOf(c));
       document = v.document;
       versionId = v.id;
     }
@@ -78,7 +79,7 @@ export function runRoutes(deps: ServerDeps) {
   });
 
   route(app, { method: "GET", path: "/", summary: "Runs of the workspace, newest first", query: ListRunsQuery }, async (c, { query: { graphId, limit, before } }) => {
-    return c.json(await listRuns(sql, { graphId, limit, before, ...scope(c) }));
+    return c.json(await listRuns(sql, scopeOf(c), { graphId, limit, before }));
   });
 
   route(app, { method: "GET", path: "/:id", summary: "A run with its nodes", params: RunParams }, async (c, { params: { id } }) => {
@@ -111,7 +112,7 @@ export function runRoutes(deps: ServerDeps) {
       });
       try {
         // Subscribed before the snapshot is read: nothing committed in between is missed.
-        const snapshot = await getRun(sql, id);
+        const snapshot = await runIn(c, id);
         await stream.writeSSE({ event: "snapshot", data: JSON.stringify(snapshot) });
         while (!stream.aborted) {
           while (queue.length) {

@@ -33,7 +33,8 @@ import type { ServerDeps } from "../deps.js";
 import { z } from "zod";
 import { ApiError, notFound } from "../errors.js";
 import { idParam, intQuery, route } from "../route.js";
-import { scopeOf, triggerEnv, triggerErrors } from "../trigger-context.js";
+import { scopeOf } from "../auth/scope.js";
+import { triggerEnv, triggerErrors } from "../trigger-context.js";
 
 const rule = (method: AccessRule["method"], path: string, access: AccessRule["access"]): AccessRule => ({ method, path, access });
 
@@ -125,7 +126,7 @@ export function createTriggerApp(deps: ServerDeps, env: () => TriggerEnv = () =>
 
   route(app, { method: "PATCH", path: "/:id", summary: "Change a trigger", params: TriggerParams, body: UpdateTriggerBodySchema }, async (c, { params, body }) => {
     const { id } = await triggerIn(c, params.id);
-    const t = await updateTrigger(env(), id, body);
+    const t = await updateTrigger(env(), id, body, scopeOf(c));
     if (!t) throw notFound("trigger", id);
     await auditTrigger(deps, c, "trigger.update", t, { fields: Object.keys(body), ...(body.enabled === undefined ? {} : { enabled: body.enabled }) });
     return c.json(t);
@@ -133,7 +134,7 @@ export function createTriggerApp(deps: ServerDeps, env: () => TriggerEnv = () =>
 
   route(app, { method: "DELETE", path: "/:id", summary: "Delete a trigger", params: TriggerParams }, async (c, { params }) => {
     const t = await triggerIn(c, params.id);
-    if (!(await deleteTrigger(env(), t.id))) throw notFound("trigger", t.id);
+    if (!(await deleteTrigger(env(), t.id, scopeOf(c)))) throw notFound("trigger", t.id);
     await auditTrigger(deps, c, "trigger.delete", t);
     return c.body(null, 204);
   });
@@ -147,7 +148,7 @@ export function createTriggerApp(deps: ServerDeps, env: () => TriggerEnv = () =>
     const t = await triggerIn(c, params.id);
     const id = t.id;
     if (t.kind !== "webhook") throw new ApiError(409, "NOT_A_WEBHOOK", `trigger is a ${t.kind} trigger; only webhooks have a secret`);
-    const rotated = await rotateSecret(env(), id);
+    const rotated = await rotateSecret(env(), id, scopeOf(c));
     if (!rotated) throw notFound("trigger", id);
     await auditTrigger(deps, c, "trigger.rotate_secret", t);
     return c.json(rotated);

@@ -8,6 +8,7 @@ import type { CalendarItem, CalendarView } from "../../schemas/triggers.js";
 import { ts, type TriggerEnv, type TriggerRow } from "./env.js";
 import { fireTimesAfter } from "./schedule.js";
 import { timeScheduleOf, TriggerConfigError } from "./store.js";
+import { scopeWorkspace, type Scope } from "../../lib/scope.js";
 import { addDays, isValidZone, localDate, localTime, startOfLocalDay } from "./zones.js";
 
 export interface CalendarRange {
@@ -16,8 +17,8 @@ export interface CalendarRange {
   now: Date;
   graphId?: string;
   channel?: string;
-  /** Only this workspace's graphs and runs (the API passes the caller's). */
-  workspaceId?: string;
+  /** Only this workspace's graphs and runs; null (a system scope) for every workspace. */
+  workspaceId: string | null;
 }
 
 export type CalendarEntry = Omit<CalendarItem, "time">;
@@ -30,7 +31,7 @@ export const scheduledSource: CalendarSource = async (env, r) => {
     from triggers t join graphs g on g.id = t.graph_id
     where t.enabled and t.kind in ('cron', 'schedule') and t.next_fire_at is not null and t.next_fire_at < ${ts(r.to)}::timestamptz
       and (${r.graphId ?? null}::uuid is null or t.graph_id = ${r.graphId ?? null}::uuid)
-      and (${r.workspaceId ?? null}::uuid is null or g.workspace_id = ${r.workspaceId ?? null}::uuid)
+      and (${r.workspaceId}::uuid is null or g.workspace_id = ${r.workspaceId}::uuid)
       and (${r.channel ?? null}::text is null or t.channel = ${r.channel ?? null})`;
   const after = new Date(Math.max(r.from.getTime(), r.now.getTime()) - 1);
   return rows.flatMap((t) =>
@@ -58,7 +59,7 @@ export const firedSource: CalendarSource = async (env, r) => {
     from trigger_fires f join triggers t on t.id = f.trigger_id join graphs g on g.id = t.graph_id left join runs r on r.id = f.run_id
     where coalesce(f.scheduled_for, f.fired_at) >= ${ts(r.from)}::timestamptz and coalesce(f.scheduled_for, f.fired_at) < ${ts(r.to)}::timestamptz
       and (${r.graphId ?? null}::uuid is null or t.graph_id = ${r.graphId ?? null}::uuid)
-      and (${r.workspaceId ?? null}::uuid is null or g.workspace_id = ${r.workspaceId ?? null}::uuid)
+      and (${r.workspaceId}::uuid is null or g.workspace_id = ${r.workspaceId}::uuid)
       and (${r.channel ?? null}::text is null or t.channel = ${r.channel ?? null})
     order by 1 limit 5000`;
   return rows.map((f) => ({
@@ -85,7 +86,7 @@ export const publicationsSource: CalendarSource = async (env, r) => {
     where coalesce(p.published_at, p.scheduled_at) >= ${ts(r.from)}::timestamptz and coalesce(p.published_at, p.scheduled_at) < ${ts(r.to)}::timestamptz
       and p.status in ('published', 'scheduled')
       and (${r.graphId ?? null}::uuid is null or r.graph_id = ${r.graphId ?? null}::uuid)
-      and (${r.workspaceId ?? null}::uuid is null or r.workspace_id = ${r.workspaceId ?? null}::uuid)
+      and (${r.workspaceId}::uuid is null or r.workspace_id = ${r.workspaceId}::uuid)
       and (${r.channel ?? null}::text is null or p.channel = ${r.channel ?? null})
     order by 1 limit 5000`;
   return rows.map((p) => ({
@@ -109,18 +110,17 @@ export interface CalendarQuery {
   timezone: string;
   graphId?: string;
   channel?: string;
-  workspaceId?: string;
 }
 
 /** `days` local days from `start` (default: today in `timezone`), every day listed even when empty. */
-export async function buildCalendar(env: TriggerEnv, q: CalendarQuery, sources: CalendarSource[] = calendarSources): Promise<CalendarView> {
+export async function buildCalendar(env: TriggerEnv, scope: Scope, q: CalendarQuery, sources: CalendarSource[] = calendarSources): Promise<CalendarView> {
   if (!isValidZone(q.timezone)) throw new TriggerConfigError("timezone", `unknown time zone "${q.timezone}" (use an IANA name like Europe/Copenhagen)`);
   const now = env.now();
   const start = q.start ?? localDate(now, q.timezone);
   const dates = Array.from({ length: q.days }, (_, i) => addDays(start, i));
   const from = startOfLocalDay(start, q.timezone);
   const to = startOfLocalDay(addDays(start, q.days), q.timezone);
-  const entries = (await Promise.all(sources.map((s) => s(env, { from, to, now, graphId: q.graphId, channel: q.channel, workspaceId: q.workspaceId })))).flat();
+  const entries = (await Promise.all(sources.map((s) => s(env, { from, to, now, graphId: q.graphId, channel: q.channel, workspaceId: scopeWorkspace(scope) })))).flat();
   const byDate = new Map<string, CalendarItem[]>(dates.map((d) => [d, []]));
   for (const e of entries) {
     const at = new Date(e.at);

@@ -18,6 +18,7 @@ import { FakeClock, savedGraph, triggerTestEnv } from "../../test/triggers.js";
 import { waitForRun } from "../../engine/runs.js";
 import { TriggerScheduler } from "./scheduler.js";
 import { createTrigger, getTrigger, listFires, TriggerConfigError, updateTrigger } from "./store.js";
+import { systemScope } from "../../lib/scope.js";
 
 let engine: TestEngine;
 let second: Database;
@@ -57,7 +58,7 @@ describe("condition trigger on a CSV inventory file", () => {
     const clock = new FakeClock("2025-06-01T10:00:00Z");
     const env = triggerTestEnv(engine.db, engine.registry, clock);
     const { graphId } = await savedGraph(engine.db, graph([{ id: "assets", type: "asset.source" }, { id: "c", type: "test.collect" }], [["assets", "products", "c", "items"]]));
-    const trigger = (await createTrigger(env, graphId, CreateTriggerBodySchema.parse({ kind: "condition", overlap: "allow", config: { feed, intervalSeconds: 60, stockBelow: 5 } })))!;
+    const trigger = (await createTrigger(env, graphId, CreateTriggerBodySchema.parse({ kind: "condition", overlap: "allow", config: { feed, intervalSeconds: 60, stockBelow: 5 } }), systemScope("test")))!;
     expect(trigger.config).toMatchObject({ target: { nodeId: "assets", field: "products" } });
     const scheduler = new TriggerScheduler(env);
     const poll = async () => {
@@ -98,12 +99,12 @@ describe("condition trigger on a CSV inventory file", () => {
     expect(await listFires(env, trigger.id)).toHaveLength(2);
 
     // Paused: not polled at all.
-    await updateTrigger(env, trigger.id, { enabled: false });
+    await updateTrigger(env, trigger.id, { enabled: false }, systemScope("test"));
     await writeFeed(csv([["a", 12, 8], ["b", 20, 1], ["c", 5, 3], ["d", 7, 9]]));
     expect((await poll()).polled).toEqual([]);
     expect(await listFires(env, trigger.id)).toHaveLength(2);
     // Resumed: the change made meanwhile fires once.
-    await updateTrigger(env, trigger.id, { enabled: true });
+    await updateTrigger(env, trigger.id, { enabled: true }, systemScope("test"));
     await scheduler.tick();
     await poll();
     fires = await listFires(env, trigger.id);
@@ -130,22 +131,22 @@ describe("condition trigger on a JSON feed over HTTP", () => {
 
       // Saved while the server allowed loopback; the operator has since removed it from the allow-list.
       process.env.GENJED_OUTBOUND_ALLOW = "127.0.0.1";
-      const guarded = (await createTrigger(env, graphId, CreateTriggerBodySchema.parse({ kind: "condition", config: { feed: url, target: { nodeId: "src", field: "items" } } })))!;
+      const guarded = (await createTrigger(env, graphId, CreateTriggerBodySchema.parse({ kind: "condition", config: { feed: url, target: { nodeId: "src", field: "items" } } }), systemScope("test")))!;
       delete process.env.GENJED_OUTBOUND_ALLOW;
       // A trigger saved before allowHosts was retired still loads; the list is ignored, and the log says so.
       await engine.db.sql`update triggers set config = config || '{"allowHosts": ["127.0.0.1"]}'::jsonb where id = ${guarded.id}`;
       await scheduler.tick();
-      expect((await getTrigger(env, guarded.id))!.lastError).toMatch(/^feed: refusing http:\/\/127\.0\.0\.1:\d+\/feed\.json: 127\.0\.0\.1 is a loopback address \(allow it with GENJED_OUTBOUND_ALLOW\)$/);
+      expect((await getTrigger(env, guarded.id, systemScope("test")))!.lastError).toMatch(/^feed: refusing http:\/\/127\.0\.0\.1:\d+\/feed\.json: 127\.0\.0\.1 is a loopback address \(allow it with GENJED_OUTBOUND_ALLOW\)$/);
       expect(logs.some((l) => l.includes("allowHosts is ignored") && l.includes("GENJED_OUTBOUND_ALLOW"))).toBe(true);
-      await updateTrigger(env, guarded.id, { enabled: false });
+      await updateTrigger(env, guarded.id, { enabled: false }, systemScope("test"));
 
       process.env.GENJED_OUTBOUND_ALLOW = "127.0.0.1";
       const t = (await createTrigger(env, graphId, CreateTriggerBodySchema.parse({
         kind: "condition",
         config: { feed: url, intervalSeconds: 30, target: { nodeId: "src", field: "items" } },
-      })))!;
+      }), systemScope("test")))!;
       await scheduler.tick();
-      expect((await getTrigger(env, t.id))!.lastError).toBeNull();
+      expect((await getTrigger(env, t.id, systemScope("test")))!.lastError).toBeNull();
       body = JSON.stringify([{ id: "x", price: 2 }, { id: "y", price: 3 }]);
       clock.advance(30_000);
       await scheduler.tick();
@@ -157,7 +158,7 @@ describe("condition trigger on a JSON feed over HTTP", () => {
       clock.advance(30_000);
       await scheduler.tick();
       // Where, not what: the feed's text is never echoed into last_error.
-      expect((await getTrigger(env, t.id))!.lastError).toBe("feed is not valid JSON (at line 1 column 3)");
+      expect((await getTrigger(env, t.id, systemScope("test")))!.lastError).toBe("feed is not valid JSON (at line 1 column 3)");
       expect(await listFires(env, t.id)).toHaveLength(1);
     } finally {
       delete process.env.GENJED_OUTBOUND_ALLOW;
@@ -182,17 +183,17 @@ describe("condition trigger feeds go through the file resolver and the outbound 
     const body = (feed: string) => CreateTriggerBodySchema.parse({ kind: "condition", config: { feed, target: { nodeId: "src", field: "items" } } });
     // Refused when saved, naming the field...
     for (const feed of ["/etc/passwd", "../../secret.key", "file:///etc/passwd", "http://169.254.169.254/latest/meta-data/", "http://[::ffff:a9fe:a9fe]/"]) {
-      const err = await createTrigger(env, graphId, body(feed)).catch((e: Error) => e);
+      const err = await createTrigger(env, graphId, body(feed), systemScope("test")).catch((e: Error) => e);
       expect(err, feed).toBeInstanceOf(TriggerConfigError);
       expect((err as TriggerConfigError).field).toBe("config.feed");
     }
     // ...and at every poll, for triggers saved before the check (the config written directly).
     const lastError = async (feed: string) => {
-      const t = (await createTrigger(env, graphId, body("examples/demo-catalog/products.json")))!;
+      const t = (await createTrigger(env, graphId, body("examples/demo-catalog/products.json"), systemScope("test")))!;
       await engine.db.sql`update triggers set config = jsonb_set(config, '{feed}', to_jsonb(${feed}::text)) where id = ${t.id}`;
       await scheduler.tick();
-      const error = (await getTrigger(env, t.id))!.lastError;
-      await updateTrigger(env, t.id, { enabled: false });
+      const error = (await getTrigger(env, t.id, systemScope("test")))!.lastError;
+      await updateTrigger(env, t.id, { enabled: false }, systemScope("test"));
       return error;
     };
     expect(await lastError("/etc/passwd")).toMatch(/^feed: "\/etc\/passwd" is not allowed: absolute paths are refused/);

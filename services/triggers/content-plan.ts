@@ -6,13 +6,13 @@
  */
 import { z } from "zod";
 import { graphs } from "../../db/schema.js";
-import { and, eq } from "drizzle-orm";
 import type { NodeRegistry } from "../../nodes/registry.js";
 import type { GraphDocument } from "../../schemas/index.js";
 import type { ContentPlanBody, ContentPlanView } from "../../schemas/triggers.js";
 import type { TriggerEnv } from "./env.js";
 import type { Overrides } from "./inputs.js";
-import { createTrigger, TriggerConfigError, type TriggerScope } from "./store.js";
+import { createTrigger, graphInScope, TriggerConfigError } from "./store.js";
+import type { Scope } from "../../lib/scope.js";
 import { addDays, isValidZone, localDate, localToInstant } from "./zones.js";
 
 /** The day's post times: the given slots (one per post), or posts spread evenly from 09:00 to 21:00. */
@@ -93,10 +93,9 @@ function channelOverrides(document: GraphDocument, registry: NodeRegistry, chann
 export async function createContentPlan(
   env: TriggerEnv,
   body: ContentPlanBody,
-  scope: TriggerScope = {},
+  scope: Scope,
 ): Promise<(ContentPlanView & { channelOptions: string[] | null }) | null> {
-  const inScope = scope.workspaceId ? and(eq(graphs.id, body.graphId), eq(graphs.workspaceId, scope.workspaceId)) : eq(graphs.id, body.graphId);
-  const [g] = await env.database.db.select({ document: graphs.document }).from(graphs).where(inScope);
+  const [g] = await env.database.db.select({ document: graphs.document }).from(graphs).where(graphInScope(body.graphId, scope));
   if (!g) return null;
   const document = g.document as GraphDocument;
   const now = env.now();

@@ -14,6 +14,7 @@ import { cancelRun, waitForRun } from "../../engine/runs.js";
 import { insertFire } from "./fires.js";
 import { TriggerScheduler } from "./scheduler.js";
 import { createTrigger, listFires, updateTrigger } from "./store.js";
+import { systemScope } from "../../lib/scope.js";
 
 let engine: TestEngine;
 let second: Database;
@@ -36,7 +37,7 @@ const doc = graph([
 async function setup(clock: FakeClock, trigger: Record<string, unknown>) {
   const env = triggerTestEnv(engine.db, engine.registry, clock);
   const { graphId, versionId } = await savedGraph(engine.db, doc);
-  const t = await createTrigger(env, graphId, CreateTriggerBodySchema.parse(trigger));
+  const t = await createTrigger(env, graphId, CreateTriggerBodySchema.parse(trigger), systemScope("test"));
   return { env, graphId, versionId, trigger: t!, scheduler: new TriggerScheduler(env) };
 }
 
@@ -136,7 +137,7 @@ describe("cron triggers", () => {
   it("pausing stops it; resuming starts from now without counting the pause as missed", async () => {
     const clock = new FakeClock("2025-06-01T09:00:30Z");
     const { trigger, env, scheduler } = await setup(clock, { kind: "cron", config: { expression: "0 * * * *", missedPolicy: "catchup" } });
-    const paused = await updateTrigger(env, trigger.id, { enabled: false });
+    const paused = await updateTrigger(env, trigger.id, { enabled: false }, systemScope("test"));
     expect(paused).toMatchObject({ enabled: false, nextFireAt: null });
     for (const t of ["2025-06-01T10:00:01Z", "2025-06-01T11:00:01Z", "2025-06-01T12:00:01Z"]) {
       clock.set(t);
@@ -146,7 +147,7 @@ describe("cron triggers", () => {
     expect(await listFires(env, trigger.id)).toEqual([]);
 
     clock.set("2025-06-01T12:10:00Z");
-    const resumed = await updateTrigger(env, trigger.id, { enabled: true });
+    const resumed = await updateTrigger(env, trigger.id, { enabled: true }, systemScope("test"));
     expect(resumed!.nextFireAt).toBe("2025-06-01T13:00:00.000Z");
     clock.set("2025-06-01T13:00:01Z");
     await scheduler.tick();

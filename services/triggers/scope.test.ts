@@ -8,6 +8,7 @@ import { FakeClock, triggerTestEnv } from "../../test/triggers.js";
 import { buildCalendar } from "./calendar.js";
 import { createContentPlan } from "./content-plan.js";
 import { createTrigger, getTrigger } from "./store.js";
+import { systemScope } from "../../lib/scope.js";
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -30,14 +31,14 @@ describe("workspace scope", () => {
     const t = (await createTrigger(env, g.id, cron, { workspaceId: theirs.id }))!;
     expect(await getTrigger(env, t.id, { workspaceId: mine.id })).toBeNull();
     expect(await getTrigger(env, t.id, { workspaceId: theirs.id })).toMatchObject({ id: t.id });
-    expect(await getTrigger(env, t.id)).toMatchObject({ id: t.id });
+    expect(await getTrigger(env, t.id, systemScope("test"))).toMatchObject({ id: t.id });
 
     const plan = ContentPlanBodySchema.parse({ graphId: g.id, channels: ["tiktok"], postsPerDay: 1, start: "2025-06-03", dryRun: true });
     expect(await createContentPlan(env, plan, { workspaceId: mine.id })).toBeNull();
     expect(await createContentPlan(env, plan, { workspaceId: theirs.id })).not.toBeNull();
 
     const q = { start: "2025-06-02", days: 3, timezone: "UTC" };
-    const count = async (workspaceId?: string) => (await buildCalendar(env, { ...q, workspaceId })).days.flatMap((d) => d.items).length;
+    const count = async (workspaceId: string) => (await buildCalendar(env, { workspaceId }, q)).days.flatMap((d) => d.items).length;
     expect(await count(theirs.id)).toBe(3);
     expect(await count(mine.id)).toBe(0);
   });

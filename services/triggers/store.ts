@@ -6,7 +6,7 @@
 import { checkReference, PathNotAllowedError } from "../../lib/files/index.js";
 import { checkUrl, OutboundRefusedError } from "../../lib/net/index.js";
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import type { z } from "zod";
 import { graphs } from "../../db/schema.js";
 import { triggerFires, triggers } from "../../db/schema-triggers.js";
@@ -31,6 +31,7 @@ import { describeSchedule, fireTimesAfter, isTimeKind, nextFireAfter, type TimeS
 import { newWebhookSecret, sealWebhookSecret, webhookSecretHint } from "./webhook-secret.js";
 import { describeInstant, isValidZone } from "./zones.js";
 import { iso } from "../../lib/time.js";
+import { scopeWorkspace, type Scope } from "../../lib/scope.js";
 
 /** Bad trigger settings; `field` is the path in the request body ("config.expression"). */
 export class TriggerConfigError extends Error {
@@ -106,18 +107,13 @@ function firstFireAt(kind: string, config: Record<string, unknown>, now: Date): 
   return s ? nextFireAfter(s, now) : null;
 }
 
-/**
- * Limits reads and writes to one workspace: a trigger or graph of another workspace is then not
- * found. The API passes the caller's; the scheduler and webhooks act on any (they are trusted).
- */
-export interface TriggerScope {
-  workspaceId?: string;
-}
+/** A trigger or graph of another workspace than the scope's is not found. */
+export const graphInScope = (graphId: string, scope: Scope) => {
+  const ws = scopeWorkspace(scope);
+  return ws ? and(eq(graphs.id, graphId), eq(graphs.workspaceId, ws)) : eq(graphs.id, graphId);
+};
 
-const graphInScope = (graphId: string, scope?: TriggerScope) =>
-  scope?.workspaceId ? and(eq(graphs.id, graphId), eq(graphs.workspaceId, scope.workspaceId)) : eq(graphs.id, graphId);
-
-async function graphDocument(env: TriggerEnv, graphId: string, scope?: TriggerScope): Promise<GraphDocument | null> {
+async function graphDocument(env: TriggerEnv, graphId: string, scope: Scope): Promise<GraphDocument | null> {
   const [g] = await env.database.db.select({ document: graphs.document }).from(graphs).where(graphInScope(graphId, scope));
   return g ? (g.document as GraphDocument) : null;
 }
@@ -132,7 +128,7 @@ async function checkVersion(env: TriggerEnv, graphId: string, versionId: string 
  * null when the graph does not exist. The answer carries the webhook secret: the only time it is
  * shown; the row holds it sealed with the secrets key (WebhookSecretsUnavailableError without one).
  */
-export async function createTrigger(env: TriggerEnv, graphId: string, body: CreateTriggerBody, scope?: TriggerScope): Promise<TriggerView | null> {
+export async function createTrigger(env: TriggerEnv, graphId: string, body: CreateTriggerBody, scope: Scope): Promise<TriggerView | null> {
   const document = await graphDocument(env, graphId, scope);
   if (!document) return null;
   await checkVersion(env, graphId, body.versionId);
@@ -177,13 +173,14 @@ function defaultName(kind: TriggerKind, config: Record<string, unknown>): string
   }
 }
 
-export async function getTrigger(env: TriggerEnv, id: string, scope?: TriggerScope): Promise<TriggerRow | null> {
-  const [row] = scope?.workspaceId
+export async function getTrigger(env: TriggerEnv, id: string, scope: Scope): Promise<TriggerRow | null> {
+  const ws = scopeWorkspace(scope);
+  const [row] = ws
     ? await env.database.db
         .select({ t: triggers })
         .from(triggers)
         .innerJoin(graphs, eq(graphs.id, triggers.graphId))
-        .where(and(eq(triggers.id, id), eq(graphs.workspaceId, scope.workspaceId)))
+        .where(and(eq(triggers.id, id), eq(graphs.workspaceId, ws)))
         .then((rows) => rows.map((r) => r.t))
     : await env.database.db.select().from(triggers).where(eq(triggers.id, id));
   return row ?? null;
@@ -196,13 +193,13 @@ export async function listTriggers(env: TriggerEnv, o: { graphId?: string } = {}
 }
 
 /** Apply a patch. Resuming, or changing the schedule, restarts the clock from now. */
-export async function updateTrigger(env: TriggerEnv, id: string, patch: UpdateTriggerBody): Promise<TriggerView | null> {
-  const current = await getTrigger(env, id);
+export async function updateTrigger(env: TriggerEnv, id: string, patch: UpdateTriggerBody, scope: Scope): Promise<TriggerView | null> {
+  const current = await getTrigger(env, id, scope);
   if (!current) return null;
   const now = env.now();
   let config = current.config as Record<string, unknown>;
   if (patch.config) {
-    const document = (await graphDocument(env, current.graphId)) ?? { nodes: [] };
+    const document = (await graphDocument(env, current.graphId, scope)) ?? { nodes: [] };
     config = validateConfig(current.kind as TriggerKind, patch.config, document);
   }
   if (patch.versionId !== undefined) await checkVersion(env, current.graphId, patch.versionId);
@@ -229,18 +226,25 @@ export async function updateTrigger(env: TriggerEnv, id: string, patch: UpdateTr
   return row ? triggerView(row, now) : null;
 }
 
-export async function deleteTrigger(env: TriggerEnv, id: string): Promise<boolean> {
-  const r = await env.database.db.delete(triggers).where(eq(triggers.id, id)).returning({ id: triggers.id });
+/** The trigger `id`, if its graph is in the scope's workspace. */
+function triggerInScope(env: TriggerEnv, id: string, scope: Scope) {
+  const ws = scopeWorkspace(scope);
+  const db = env.database.db;
+  return ws ? and(eq(triggers.id, id), inArray(triggers.graphId, db.select({ id: graphs.id }).from(graphs).where(eq(graphs.workspaceId, ws)))) : eq(triggers.id, id);
+}
+
+export async function deleteTrigger(env: TriggerEnv, id: string, scope: Scope): Promise<boolean> {
+  const r = await env.database.db.delete(triggers).where(triggerInScope(env, id, scope)).returning({ id: triggers.id });
   return r.length > 0;
 }
 
 /** A new webhook secret (the old one stops working at once), returned this once. */
-export async function rotateSecret(env: TriggerEnv, id: string): Promise<TriggerView | null> {
+export async function rotateSecret(env: TriggerEnv, id: string, scope: Scope): Promise<TriggerView | null> {
   const secret = newWebhookSecret();
   const [row] = await env.database.db
     .update(triggers)
     .set({ ...sealWebhookSecret(env.secretKey, id, secret), updatedAt: env.now() })
-    .where(and(eq(triggers.id, id), eq(triggers.kind, "webhook")))
+    .where(and(triggerInScope(env, id, scope), eq(triggers.kind, "webhook")))
     .returning();
   return row ? { ...triggerView(row, env.now()), secret } : null;
 }

@@ -14,6 +14,7 @@ import type { TriggerEnv } from "./env.js";
 import { createTrigger, getTrigger, rotateSecret } from "./store.js";
 import { receiveWebhook, signWebhook } from "./webhook.js";
 import { openWebhookSecret, sealPlainWebhookSecrets, WebhookSecretsUnavailableError } from "./webhook-secret.js";
+import { systemScope } from "../../lib/scope.js";
 
 let db: TestDatabase;
 const key = randomBytes(32);
@@ -33,7 +34,7 @@ const webhookBody = CreateTriggerBodySchema.parse({ kind: "webhook", overlap: "a
 
 async function newWebhook(e: TriggerEnv = env) {
   const { graphId } = await savedGraph(db, graph([{ id: "a", type: "test.const", config: { value: 1 } }]));
-  const t = (await createTrigger(e, graphId, webhookBody))!;
+  const t = (await createTrigger(e, graphId, webhookBody, systemScope("test")))!;
   return { id: t.id, secret: t.secret!, view: t };
 }
 
@@ -74,11 +75,11 @@ describe("webhook secrets at rest", () => {
   it("open only with their key and for their own trigger", async () => {
     const a = await newWebhook();
     const b = await newWebhook();
-    const rowA = (await getTrigger(env, a.id))!;
+    const rowA = (await getTrigger(env, a.id, systemScope("test")))!;
     expect(openWebhookSecret(key, rowA)).toBe(a.secret);
     expect(() => openWebhookSecret(randomBytes(32), rowA)).toThrow(SecretDecryptError);
     // A's sealed secret copied onto B: B's id is the authenticated data, so it does not open.
-    const rowB = (await getTrigger(env, b.id))!;
+    const rowB = (await getTrigger(env, b.id, systemScope("test")))!;
     expect(() => openWebhookSecret(key, { ...rowB, secretCiphertext: rowA.secretCiphertext, secretIv: rowA.secretIv, secretTag: rowA.secretTag })).toThrow(SecretDecryptError);
   });
 
@@ -104,7 +105,7 @@ describe("webhook secrets at rest", () => {
     expect(await count("trigger_fires", id)).toBe(0);
     expect(await count("runs", id)).toBe(0);
 
-    const rotated = (await rotateSecret(env, id))!;
+    const rotated = (await rotateSecret(env, id, systemScope("test")))!;
     expect(rotated.secret).not.toBe(secret);
     expect((await deliver(id, rotated.secret!)).kind).toBe("accepted");
   });
@@ -113,13 +114,13 @@ describe("webhook secrets at rest", () => {
     const keyless = triggerTestEnv(db, testRegistry(), clock);
     const { graphId } = await savedGraph(db, graph([{ id: "a", type: "test.const" }]));
     const before = (await db.sql<{ n: number }[]>`select count(*)::int as n from triggers`)[0].n;
-    await expect(createTrigger(keyless, graphId, webhookBody)).rejects.toBeInstanceOf(WebhookSecretsUnavailableError);
+    await expect(createTrigger(keyless, graphId, webhookBody, systemScope("test"))).rejects.toBeInstanceOf(WebhookSecretsUnavailableError);
     expect((await db.sql<{ n: number }[]>`select count(*)::int as n from triggers`)[0].n).toBe(before);
     // Triggers of other kinds need no key.
-    expect(await createTrigger(keyless, graphId, CreateTriggerBodySchema.parse({ kind: "cron", config: { expression: "@daily" } }))).not.toBeNull();
+    expect(await createTrigger(keyless, graphId, CreateTriggerBodySchema.parse({ kind: "cron", config: { expression: "@daily" } }), systemScope("test"))).not.toBeNull();
 
     const { id, secret } = await newWebhook();
-    await expect(rotateSecret(keyless, id)).rejects.toBeInstanceOf(WebhookSecretsUnavailableError);
+    await expect(rotateSecret(keyless, id, systemScope("test"))).rejects.toBeInstanceOf(WebhookSecretsUnavailableError);
     const body = "{}";
     expect(await receiveWebhook(keyless, id, Buffer.from(body), signWebhook(secret, body, Math.floor(clock.now().getTime() / 1000)))).toEqual({ kind: "unavailable" });
     expect(await count("trigger_fires", id)).toBe(0);
@@ -132,7 +133,7 @@ describe("webhook secrets at rest", () => {
 
     expect(await sealPlainWebhookSecrets(db.sql, key)).toBe(1);
     expect(await storedRowText(id)).not.toContain(legacy);
-    expect((await getTrigger(env, id))!).toMatchObject({ plainSecret: null, secretLast4: legacy.slice(-4) });
+    expect((await getTrigger(env, id, systemScope("test")))!).toMatchObject({ plainSecret: null, secretLast4: legacy.slice(-4) });
     expect((await deliver(id, legacy)).kind).toBe("accepted");
     expect(await sealPlainWebhookSecrets(db.sql, key)).toBe(0);
   });

@@ -14,6 +14,7 @@ import type { TriggerEnv } from "./env.js";
 import { dispatchFire, insertFire, PermanentStartError, resolveVersion, type DispatchOutcome } from "./fires.js";
 import { checkPayload, GraphInvalidError, mapPayload, mergeOverrides, PayloadError, type Overrides } from "./inputs.js";
 import { getTrigger } from "./store.js";
+import { systemScope } from "../../lib/scope.js";
 import { openWebhookSecret } from "./webhook-secret.js";
 
 export const SIGNATURE_HEADER = "X-Genjed-Signature";
@@ -53,7 +54,7 @@ export type WebhookOutcome =
   | { kind: "accepted"; fireId: string; outcome: DispatchOutcome };
 
 export async function receiveWebhook(env: TriggerEnv, triggerId: string, rawBody: Buffer, signatureHeader: string | undefined): Promise<WebhookOutcome> {
-  const trigger = await getTrigger(env, triggerId);
+  const trigger = await getTrigger(env, triggerId, systemScope("webhook: the signature is the credential"));
   if (!trigger || trigger.kind !== "webhook") return { kind: "not-found" };
   if (!env.secretKey) return { kind: "unavailable" };
   let secret: string | null;

@@ -19,6 +19,7 @@ import { qaGate } from "../../nodes/qa-gate.js";
 import type { QaReport } from "../../nodes/qa/report.js";
 import { renderTestVideo } from "../../nodes/qa/test-videos.js";
 import { reviewHuman } from "../../nodes/review-human.js";
+import { systemScope } from "../../lib/scope.js";
 
 let tb: PublishTestbed;
 beforeAll(async () => {
@@ -55,16 +56,16 @@ it("a wide render with a wrong price is flagged by QA, waits for a reviewer, and
   );
   const runId = await tb.engine.start(doc);
   await waitForRun(tb.engine.db.sql, runId, { until: ["waiting", "failed"], timeoutMs: 60_000 });
-  const qaRun = (await (await import("../../engine/runs.js")).getRun(tb.engine.db.sql, runId))!;
+  const qaRun = (await (await import("../../engine/runs.js")).getRun(tb.engine.db.sql, runId, systemScope("test")))!;
   const report = (await nodeOutput(tb.engine, runId, "qa"))!.report as QaReport;
   expect(qaRun.status, JSON.stringify(qaRun.nodes.map((n) => [n.nodeId, n.status, n.error]))).toBe("waiting");
   expect(report.route).toBe("review");
   expect(report.flags.map((f) => f.id)).toEqual(["aspect_ratio", "price"]);
 
-  const [review] = await listReviews(tb.engine.db.sql, { runId });
+  const [review] = await listReviews(tb.engine.db.sql, systemScope("test"), { runId });
   expect(review.items).toMatchObject([{ id: "video-0", qa: { route: "review", flags: [{ id: "aspect_ratio" }, { id: "price" }] }, product: { id: "lamp-1", price: 49.99 } }]);
   expect(review.qa!.flags.map((f) => f.check)).toEqual(["aspect_ratio", "price"]);
-  await decideReview(tb.engine.db.sql, tb.engine.registry, review.id, { decision: "approve", reviewer: "lead reviewer", notes: "price is a launch offer" });
+  await decideReview(tb.engine.db.sql, tb.engine.registry, review.id, { decision: "approve", reviewer: "lead reviewer", notes: "price is a launch offer" }, systemScope("test"));
 
   const run = await waitForRun(tb.engine.db.sql, runId, { timeoutMs: 60_000 });
   expect(run.status).toBe("succeeded");

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../../db/index.js";
+import { systemScope } from "../../lib/scope.js";
 import { RunEventHub } from "../../engine/events.js";
 import { startRunFromDocument, waitForRun } from "../../engine/runs.js";
 import { startWorker, type WorkerHandle } from "../../engine/worker.js";
@@ -32,6 +33,9 @@ import { testRegistry } from "../nodes.js";
 import { videoConstNode } from "../publish.js";
 
 const registry = testRegistry().register(reviewHuman).register(videoConstNode).register(assetSource);
+
+// The upgrade acts as the operator would, for every workspace.
+const upgradeScope = systemScope("upgrade test");
 
 let db: TestDatabase;
 let home: string;
@@ -98,7 +102,7 @@ describe("upgrading a 2577c56 database with work in flight", () => {
   });
 
   it("finishes a run whose review was waiting: the decision resumes it and the downstream node runs", async () => {
-    const { review, runStatus } = await decideReview(db.sql, registry, old.reviewId, { decision: "approve", reviewer: "ana" });
+    const { review, runStatus } = await decideReview(db.sql, registry, old.reviewId, { decision: "approve", reviewer: "ana" }, upgradeScope);
     expect(review).toMatchObject({ status: "decided" });
     expect(["running", "succeeded"]).toContain(runStatus);
     const run = await waitForRun(db.sql, old.reviewRunId, { timeoutMs: 30_000 });
@@ -156,7 +160,7 @@ describe("upgrading a 2577c56 database with work in flight", () => {
   });
 
   it("loads and runs a graph saved with allowHosts, warning that the list is ignored", async () => {
-    const graph = await getGraph(db, old.graphId);
+    const graph = await getGraph(db, old.graphId, upgradeScope);
     expect(graph).not.toBeNull();
     const { runId } = await startRunFromDocument(db.sql, registry, { document: graph!.document, graphId: old.graphId });
     const run = await waitForRun(db.sql, runId, { timeoutMs: 30_000 });
@@ -166,7 +170,7 @@ describe("upgrading a 2577c56 database with work in flight", () => {
   });
 
   it("loads a condition trigger saved with allowHosts", async () => {
-    const row = await getTrigger({ database: db, registry, now: () => new Date() }, old.triggerId);
+    const row = await getTrigger({ database: db, registry, now: () => new Date() }, old.triggerId, upgradeScope);
     expect(row).not.toBeNull();
     const view = triggerView(row!, new Date());
     expect(view).toMatchObject({ kind: "condition", enabled: false, config: { feed: "http://127.0.0.1:9/feed.json" } });

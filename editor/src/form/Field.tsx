@@ -4,7 +4,7 @@
  */
 import type { ReactNode } from "react";
 import { humanize } from "../lib/format.js";
-import { enumValues, fieldKind, unwrapNullable, validateValue, type JsonSchema } from "../graph/schema.js";
+import { enumValues, fieldKind, unwrapNullable, type JsonSchema } from "../graph/schema.js";
 import { FileInput } from "../uploads/FileInput.js";
 import { fileFieldAccept } from "../uploads/fields.js";
 import { JsonInput, NumberInput } from "./inputs.js";
@@ -18,8 +18,8 @@ export interface FieldProps {
   value: unknown;
   required: boolean;
   onChange: (value: unknown) => void;
-  /** Server-side (compiler) messages by dotted path. */
-  serverErrors: (path: string) => string[];
+  /** zod's messages (own check and the compiler's) by dotted path. */
+  messages: (path: string) => string[];
   /** Hide the label (list items label themselves). */
   bare?: boolean;
 }
@@ -30,9 +30,8 @@ export function Field(props: FieldProps) {
   const kind = fieldKind(schema, name);
   const label = schema.title ?? humanize(name);
   const hasDefault = schema.default !== undefined;
-  // Own messages first (typing), then the compiler's for the exact path (nested ones show on their own fields).
-  const own = value === undefined ? (required && !hasDefault ? ["Required"] : []) : validateValue(s0, value, root).filter((i) => i.path === "").map((i) => i.message);
-  const messages = [...new Set([...own, ...props.serverErrors(path)])];
+  // Only this exact path: nested messages show on their own fields.
+  const messages = props.messages(path);
   const id = `f-${path.replace(/[^a-zA-Z0-9_-]/g, "-")}`;
 
   let input: ReactNode;
@@ -109,7 +108,7 @@ export function Field(props: FieldProps) {
               root={root}
               required={schema.required?.includes(k) ?? false}
               value={(value as Record<string, unknown> | undefined)?.[k]}
-              serverErrors={props.serverErrors}
+              messages={props.messages}
               onChange={(v) => {
                 const next = { ...((value as Record<string, unknown>) ?? {}) };
                 if (v === undefined) delete next[k];

@@ -1,6 +1,7 @@
 /** A node's config form, generated from its JSON Schema (the node type's zod config). */
 import type { CompileError } from "../../../schemas/index.js";
 import type { JsonSchema } from "../graph/schema.js";
+import { compilerIssues, configIssues, messagesByPath } from "./config-issues.js";
 import { Field } from "./Field.js";
 
 export function SchemaForm({
@@ -16,7 +17,8 @@ export function SchemaForm({
 }) {
   const props = Object.entries(schema.properties ?? {});
   if (props.length === 0) return <div className="muted small">This node has no settings.</div>;
-  const serverErrors = (path: string) => errors.filter((e) => e.code === "INVALID_CONFIG" && e.field === path).map((e) => e.message.replace(/^node "[^"]*":\s*[\w.]+:\s*/, ""));
+  // Own zod check first (typing), then the compiler's issues; each field shows its exact path.
+  const messages = messagesByPath(configIssues(schema, value), compilerIssues(errors));
   return (
     <div className="schema-form">
       {props.map(([key, prop]) => (
@@ -29,7 +31,7 @@ export function SchemaForm({
           required={schema.required?.includes(key) ?? false}
           value={value[key]}
           onChange={(v) => onChange(key, v)}
-          serverErrors={serverErrors}
+          messages={messages}
         />
       ))}
     </div>

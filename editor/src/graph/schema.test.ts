@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { emptyValue, fieldKind, unwrapNullable, validateValue, type JsonSchema } from "./schema.js";
+import { emptyValue, fieldKind, unwrapNullable, type JsonSchema } from "./schema.js";
 
 // The same conversion the server's catalog uses (nodes/registry.ts describeNode).
 const toSchema = (t: z.ZodType) => z.toJSONSchema(t, { io: "input", unrepresentable: "any" }) as JsonSchema;
@@ -29,28 +29,6 @@ describe("config schema helpers", () => {
     expect(unwrapNullable(p.seed, root).nullable).toBe(true);
     expect(fieldKind(p.products, "products")).toBe("array");
     expect(fieldKind(p.loop, "loop")).toBe("boolean");
-  });
-
-  it("explains what is wrong with each field, with its path", () => {
-    const issues = validateValue(root, {
-      prompt: "",
-      aspect: "4:3",
-      steps: 2.5,
-      accentColor: "red",
-      webhook: "not a url",
-      products: [{ sku: "a", price: -1 }, { price: 2 }],
-    });
-    const byPath = Object.fromEntries(issues.map((i) => [i.path, i.message]));
-    expect(byPath).toMatchObject({
-      prompt: "Required",
-      aspect: "Choose one of: 9:16, 16:9, 1:1",
-      steps: "Must be a whole number",
-      accentColor: "Use a colour like #1a2b3c",
-      webhook: "Enter a full URL (https://...)",
-      "products.0.price": "Must be more than 0",
-      "products.1.sku": "Required",
-    });
-    expect(validateValue(root, { prompt: "ok", products: [{ sku: "a", price: 1 }] })).toEqual([]);
   });
 
   it("builds an empty list entry with its required fields", () => {

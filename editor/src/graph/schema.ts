@@ -1,7 +1,7 @@
 /**
  * Reading node config JSON Schemas (as zod's toJSONSchema writes them) for the inspector form:
- * what kind of input a field needs, its default, and client-side validation messages shown
- * beside the field while typing (the compiler's INVALID_CONFIG errors arrive a moment later).
+ * what kind of input a field needs and its default. Checking a value is zod's job
+ * (form/config-issues.ts), so the form and the compiler word every problem the same way.
  */
 
 export type JsonSchema = {
@@ -36,11 +36,6 @@ export type JsonSchema = {
 };
 
 export type FieldKind = "enum" | "color" | "text" | "textarea" | "number" | "integer" | "boolean" | "array" | "object" | "json";
-
-export interface FieldIssue {
-  path: string;
-  message: string;
-}
 
 /** Follow a local $ref ("#/$defs/X") against the root schema. */
 export function deref(schema: JsonSchema, root: JsonSchema): JsonSchema {
@@ -132,68 +127,3 @@ export function emptyValue(s: JsonSchema, root: JsonSchema): unknown {
       return "";
   }
 }
-
-const typeOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
-
-/** Validation messages for `value` against `schema`, with dotted paths ("products.0.price"). */
-export function validateValue(schema: JsonSchema, value: unknown, root: JsonSchema = schema, path = ""): FieldIssue[] {
-  const { schema: s, nullable } = unwrapNullable(schema, root);
-  const issues: FieldIssue[] = [];
-  const at = (message: string) => issues.push({ path, message });
-  if (value === undefined) return issues;
-  if (value === null) {
-    if (!nullable && s.type !== "null" && s.type !== undefined) at("Required");
-    return issues;
-  }
-  const values = enumValues(s);
-  if (values) {
-    if (!values.some((v) => v === value)) at(`Choose one of: ${values.map(String).join(", ")}`);
-    return issues;
-  }
-  const want = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
-  const got = typeOf(value);
-  if (want.length && !want.some((t) => t === got || (t === "integer" && got === "number") || (t === "number" && got === "number"))) {
-    at(`Expected ${want.join(" or ")}, got ${got}`);
-    return issues;
-  }
-  if (typeof value === "number") {
-    if (want.includes("integer") && !Number.isInteger(value)) at("Must be a whole number");
-    if (s.minimum !== undefined && value < s.minimum) at(`Must be at least ${s.minimum}`);
-    if (s.maximum !== undefined && value > s.maximum) at(`Must be at most ${s.maximum}`);
-    if (s.exclusiveMinimum !== undefined && value <= s.exclusiveMinimum) at(`Must be more than ${s.exclusiveMinimum}`);
-    if (s.exclusiveMaximum !== undefined && value >= s.exclusiveMaximum) at(`Must be less than ${s.exclusiveMaximum}`);
-  }
-  if (typeof value === "string") {
-    if (s.minLength !== undefined && value.length < s.minLength) at(s.minLength === 1 ? "Required" : `At least ${s.minLength} characters`);
-    if (s.maxLength !== undefined && value.length > s.maxLength) at(`At most ${s.maxLength} characters`);
-    if (s.pattern) {
-      try {
-        if (!new RegExp(s.pattern, "u").test(value)) at(s.format === "color" || /colou?r/i.test(path) ? "Use a colour like #1a2b3c" : `Does not match the expected format`);
-      } catch {
-        // a pattern JS cannot compile is the server's to judge
-      }
-    }
-    if (s.format === "uri" || s.format === "url") {
-      try {
-        new URL(value);
-      } catch {
-        at("Enter a full URL (https://...)");
-      }
-    }
-    if (s.format === "email" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) at("Enter an email address");
-  }
-  if (Array.isArray(value)) {
-    if (s.minItems !== undefined && value.length < s.minItems) at(`Add at least ${s.minItems} item${s.minItems === 1 ? "" : "s"}`);
-    if (s.maxItems !== undefined && value.length > s.maxItems) at(`At most ${s.maxItems} items`);
-    if (s.items) value.forEach((v, i) => issues.push(...validateValue(s.items!, v, root, join(path, String(i)))));
-  } else if (got === "object" && s.properties) {
-    const obj = value as Record<string, unknown>;
-    for (const req of s.required ?? []) {
-      if (obj[req] === undefined || obj[req] === "") issues.push({ path: join(path, req), message: "Required" });
-    }
-    for (const [k, p] of Object.entries(s.properties)) issues.push(...validateValue(p, obj[k], root, join(path, k)));
-  }
-  return issues;
-}
-
-const join = (a: string, b: string) => (a ? `${a}.${b}` : b);

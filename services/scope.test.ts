@@ -1,0 +1,126 @@
+/**
+ * One scope type, required: a workspace-scoped read of another workspace's run, review, trigger or
+ * graph finds nothing, and a call that forgets the scope does not compile (the @ts-expect-error
+ * lines below fail `tsc --noEmit` as soon as the scope becomes optional again).
+ */
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getRun, listRuns, waitForRun } from "../engine/runs.js";
+import { systemScope, workspaceScope, type Scope } from "../lib/scope.js";
+import { imageGenerate } from "../nodes/image-generate.js";
+import { createLocalProvider } from "../nodes/providers/local/index.js";
+import { reviewHuman } from "../nodes/review-human.js";
+import { CreateTriggerBodySchema } from "../schemas/triggers.js";
+import { startTestEngine, type TestEngine } from "../test/engine.js";
+import { graph } from "../test/graphs.js";
+import { testRegistry } from "../test/nodes.js";
+import { FakeClock, triggerTestEnv } from "../test/triggers.js";
+import { getGraph, listGraphs } from "./graphs.js";
+import { decideReview } from "./review-decisions.js";
+import { getReview, listReviews, ReviewError } from "./reviews.js";
+import { createTrigger, deleteTrigger, getTrigger, rotateSecret, updateTrigger } from "./triggers/store.js";
+
+const registry = testRegistry().register(imageGenerate).register(reviewHuman);
+let engine: TestEngine;
+
+beforeAll(async () => {
+  engine = await startTestEngine(registry, { providers: { local: createLocalProvider } });
+});
+afterAll(async () => {
+  await engine?.stop();
+});
+
+/** Never called: only type-checked. Each line is a call that forgets its scope. */
+export function forgottenScopesDoNotCompile(e: TestEngine, env: ReturnType<typeof triggerTestEnv>) {
+  // @ts-expect-error the scope is required
+  void getRun(e.db.sql, "run");
+  // @ts-expect-error the scope is required
+  void listRuns(e.db.sql);
+  // @ts-expect-error the scope is required
+  void getReview(e.db.sql, "1");
+  // @ts-expect-error the scope is required
+  void listReviews(e.db.sql, { runId: "run" });
+  // @ts-expect-error the scope is required
+  void getTrigger(env, "trigger");
+  // @ts-expect-error the scope is required
+  void getGraph(e.db, "graph");
+  // @ts-expect-error a scope names a workspace or says it is the system's; an empty object is neither
+  void getRun(e.db.sql, "run", {});
+}
+
+describe("one required scope", () => {
+  it("a run, review, trigger and graph of another workspace are not found; a system scope sees all", async () => {
+    const sql = engine.db.sql;
+    const [mineRow] = await sql<{ id: string }[]>`insert into workspaces (name) values ('Mine') returning id`;
+    const [theirsRow] = await sql<{ id: string }[]>`insert into workspaces (name) values ('Theirs') returning id`;
+    const mine = workspaceScope(mineRow.id);
+    const theirs = workspaceScope(theirsRow.id);
+    const system = systemScope("test: acts for every workspace");
+
+    const doc = graph(
+      [
+        { id: "prompts", type: "test.list", config: { items: ["a red desk lamp"] } },
+        { id: "gen", type: "image.generate", config: {} },
+        { id: "review", type: "review.human", config: {} },
+      ],
+      [
+        ["prompts", "items", "gen", "prompt"],
+        ["gen", "image", "review", "image"],
+      ],
+    );
+    const [g] = await sql<{ id: string }[]>`
+      insert into graphs (name, document, workspace_id) values ('Theirs', ${JSON.stringify(doc)}::jsonb, ${theirsRow.id}) returning id`;
+    const runId = await engine.start(doc, { graphId: g.id, workspaceId: theirsRow.id });
+    await waitForRun(sql, runId, { until: ["waiting", "failed", "succeeded"], timeoutMs: 30_000 });
+
+    // Runs.
+    expect(await getRun(sql, runId, mine)).toBeNull();
+    expect((await listRuns(sql, mine)).map((r) => r.id)).not.toContain(runId);
+    expect(await getRun(sql, runId, theirs)).toMatchObject({ id: runId, status: "waiting" });
+    expect((await listRuns(sql, theirs)).map((r) => r.id)).toEqual([runId]);
+    expect((await listRuns(sql, system)).map((r) => r.id)).toContain(runId);
+
+    // Reviews.
+    const [review] = await listReviews(sql, theirs, { runId });
+    expect(review).toMatchObject({ runId, status: "pending" });
+    expect(await listReviews(sql, mine, { runId })).toEqual([]);
+    expect(await getReview(sql, review.id, mine)).toBeNull();
+    expect(await getReview(sql, review.id, system)).toMatchObject({ id: review.id });
+    const refused = await decideReview(sql, registry, review.id, { decision: "approve", reviewer: "intruder" }, mine).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ReviewError);
+    expect((refused as ReviewError).status).toBe(404);
+    expect(await getReview(sql, review.id, theirs)).toMatchObject({ status: "pending" });
+
+    // Triggers and graphs.
+    const env = triggerTestEnv(engine.db, registry, new FakeClock("2025-06-02T08:00:00Z"));
+    const cron = CreateTriggerBodySchema.parse({ kind: "cron", config: { expression: "0 9 * * *" } });
+    expect(await createTrigger(env, g.id, cron, mine)).toBeNull();
+    const t = (await createTrigger(env, g.id, cron, theirs))!;
+    expect(await getTrigger(env, t.id, mine)).toBeNull();
+    expect(await updateTrigger(env, t.id, { enabled: false }, mine)).toBeNull();
+    expect(await getTrigger(env, t.id, theirs)).toMatchObject({ id: t.id, enabled: true });
+    expect(await getTrigger(env, t.id, system)).toMatchObject({ id: t.id });
+    expect(await deleteTrigger(env, t.id, mine)).toBe(false);
+    expect(await getTrigger(env, t.id, theirs)).not.toBeNull();
+    const hooks = triggerTestEnv(engine.db, registry, new FakeClock("2025-06-02T08:00:00Z"), { secretKey: randomBytes(32) });
+    const hook = (await createTrigger(hooks, g.id, CreateTriggerBodySchema.parse({ kind: "webhook" }), theirs))!;
+    expect(await rotateSecret(hooks, hook.id, mine)).toBeNull();
+    expect(await rotateSecret(hooks, hook.id, theirs)).toMatchObject({ id: hook.id, secret: expect.any(String) });
+    expect(await deleteTrigger(env, t.id, theirs)).toBe(true);
+    expect(await getGraph(engine.db, g.id, mine)).toBeNull();
+    expect((await listGraphs(engine.db, mine)).map((x) => x.id)).not.toContain(g.id);
+    expect(await getGraph(engine.db, g.id, theirs)).toMatchObject({ id: g.id });
+  });
+
+  it("a scope forged past the type checker (no workspace, not the system's) is refused, not widened", async () => {
+    const sql = engine.db.sql;
+    const runId = await engine.start(graph([{ id: "a", type: "test.const" }]));
+    await waitForRun(sql, runId);
+    const forged = [{ workspaceId: undefined }, { workspaceId: "" }, {}, { trusted: "yes" }] as unknown as Scope[];
+    for (const scope of forged) {
+      await expect(getRun(sql, runId, scope), JSON.stringify(scope)).rejects.toThrow(/scope names no workspace/);
+      await expect(listReviews(sql, scope), JSON.stringify(scope)).rejects.toThrow(/scope names no workspace/);
+      await expect(getGraph(engine.db, "00000000-0000-0000-0000-000000000000", scope)).rejects.toThrow(/scope names no workspace/);
+    }
+  });
+});
