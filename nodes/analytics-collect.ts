@@ -62,6 +62,9 @@ export const analyticsCollect = defineNode({
   config: AnalyticsCollectConfigSchema,
   // Live numbers: never from the cache.
   cacheable: false,
+  // The platform collectors (nodes/analytics/collectors.ts) read each platform's access token.
+  secrets: ["INSTAGRAM_ACCESS_TOKEN", "YOUTUBE_ACCESS_TOKEN", "TIKTOK_ACCESS_TOKEN"],
+  timeoutMs: 10 * 60_000,
   estimate: () => ({ usd: 0, seconds: 3 }),
   async run(inputs, config, ctx) {
     const store = ctx.provider("metrics");

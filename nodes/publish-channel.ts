@@ -105,6 +105,12 @@ export const publishChannel = defineNode({
   config: PublishChannelConfigSchema,
   // Publishing is a side effect: a cached "published" would be a lie.
   cacheable: false,
+  // The platform adapters (nodes/publishers/*) read each platform's tokens; the webhook's signing key
+  // is whichever secret the config names, so the declaration is a function of the config. Every
+  // platform's names are listed whatever the channels, so the catalogue shows them all.
+  secrets: (c) => ["INSTAGRAM_ACCESS_TOKEN", "INSTAGRAM_USER_ID", "YOUTUBE_ACCESS_TOKEN", "TIKTOK_ACCESS_TOKEN", c.webhook.secretName],
+  // Uploads, then waits up to timeoutSec (max 1 h) per channel for the platform to process it.
+  timeoutMs: 2 * 60 * 60_000,
   estimate: (c) => ({ usd: 0, seconds: 5 * c.channels.length }),
   async run(inputs, config, ctx) {
     const { video, product } = inputs;
