@@ -13,7 +13,7 @@ import { buildReport, RANK_METRICS, type InsightsReport } from "./analytics/repo
 import { METRICS, type MetricName, type MetricSample } from "./analytics/store.js";
 import { PlatformError } from "./publishers/http.js";
 import type { PublicationRecord } from "./publishers/ledger.js";
-import { endpointsFromEnv, MissingSecretError } from "./publishers/types.js";
+import { MissingSecretError } from "./publishers/types.js";
 import { defineNode, PermanentNodeError } from "./types.js";
 
 export const AnalyticsCollectConfigSchema = z.object({
@@ -77,7 +77,7 @@ export const analyticsCollect = defineNode({
 
     const samples: MetricSample[] = [];
     const problems: { channel: string; code: string; message: string }[] = [];
-    const collectCtx = { endpoints: endpointsFromEnv(), secrets: ctx.secrets, store, signal: ctx.signal, log: (m: string) => ctx.log(m), windowStart, windowEnd };
+    const collectCtx = { endpoints: ctx.provider("platforms"), secrets: ctx.secrets, store, signal: ctx.signal, log: (m: string) => ctx.log(m), windowStart, windowEnd };
     const byChannel = new Map<PublicationRecord["channel"], PublicationRecord[]>();
     for (const p of pubs) byChannel.set(p.channel, [...(byChannel.get(p.channel) ?? []), p]);
     for (const [channel, list] of byChannel) {

@@ -9,7 +9,6 @@ import { PlatformError } from "./publishers/http.js";
 import { PUBLISH_CHANNELS, type PublicationRecord, type PublishChannel, type PublishRequest } from "./publishers/ledger.js";
 import { prepareForChannel } from "./publishers/prepare.js";
 import { publishRecord } from "./publishers/publish-record.js";
-import { endpointsFromEnv } from "./publishers/types.js";
 import { defineNode, PermanentNodeError } from "./types.js";
 
 export const PublishChannelConfigSchema = z
@@ -120,7 +119,7 @@ export const publishChannel = defineNode({
     const title = config.title || caption.split("\n")[0].slice(0, 100) || product?.name || "New video";
     const ledger = ctx.provider("publications");
     // Asset URLs use the public URL the server and workers share, not this process's environment.
-    const endpoints = { ...endpointsFromEnv(), publicUrl: await ledger.publicUrl() };
+    const endpoints = { ...ctx.provider("platforms"), publicUrl: await ledger.publicUrl() };
     const settings: Record<PublishChannel, Record<string, unknown>> = {
       instagram_reels: config.instagram,
       youtube_shorts: config.youtube,
