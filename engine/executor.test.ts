@@ -380,6 +380,12 @@ describe("executor", () => {
     // The deaf node's first attempt ended at the timeout, not when its 1.5 s sleep did.
     const first = byId("deaf").attemptLog![0];
     expect(Date.parse(first.endedAt!) - Date.parse(first.startedAt)).toBeLessThan(1_200);
+    // When it finally wakes, its logs and costs go nowhere (the item finished with attempt 2).
+    await new Promise((r) => setTimeout(r, 1_900 - (Date.now() - Date.parse(first.startedAt))));
+    const late = await engine.db.sql`select message from node_logs where run_id = ${run.id} and message like '%woke up late%'`;
+    expect(late).toHaveLength(0);
+    const [deaf] = await engine.db.sql<{ cost: number }[]>`select cost_usd::float8 as cost from node_runs where run_id = ${run.id} and node_id = 'deaf'`;
+    expect(deaf.cost).toBe(0);
   });
 
   it("refuses a secret the node did not declare (SECRET_NOT_DECLARED, not retried) and hands out declared ones", async () => {

@@ -14,6 +14,7 @@ import {
   DEFAULT_NODE_TIMEOUT_MS,
   isSuspension,
   PermanentNodeError,
+  type LogLevel,
   type MediaStorage,
   type NodeContext,
   type NodeDefinition,
@@ -263,6 +264,17 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
     );
   };
   let lastProgress = 0;
+  // False once the attempt is over: a node still running past its timeout (it ignored ctx.signal)
+  // must not log, bill or checkpoint into the next attempt of the same item.
+  let live = true;
+  /** The item's log, for the node (while its attempt is live) and the engine's own retry notes. */
+  const writeLog = (message: string, level: LogLevel) => {
+    const text = secrets.redact(String(message));
+    later(async () => {
+      await sql`insert into node_logs (run_id, node_id, item, level, message) values (${p.runId}, ${p.nodeId}, ${p.item}, ${level}, ${text})`;
+      await publish(sql, { kind: "log", runId: p.runId, nodeId: p.nodeId, item: p.item, level, message: text.slice(0, 2000), at: nowIso() });
+    });
+  };
   let checkpoints = Promise.resolve();
 
   const ctx: NodeContext = {
@@ -273,13 +285,10 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
     idempotencyKey: `${p.runId}:${p.nodeId}:${p.item}`,
     signal: attemptAbort.signal,
     log(message, level = "info") {
-      const text = secrets.redact(String(message));
-      later(async () => {
-        await sql`insert into node_logs (run_id, node_id, item, level, message) values (${p.runId}, ${p.nodeId}, ${p.item}, ${level}, ${text})`;
-        await publish(sql, { kind: "log", runId: p.runId, nodeId: p.nodeId, item: p.item, level, message: text.slice(0, 2000), at: nowIso() });
-      });
+      if (live) writeLog(message, level);
     },
     progress(fraction) {
+      if (!live) return;
       const now = Date.now();
       if (now - lastProgress < PROGRESS_EVERY_MS && fraction < 1) return;
       lastProgress = now;
@@ -290,6 +299,7 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
       });
     },
     cost(usd, detail) {
+      if (!live) return;
       if (Number.isFinite(usd) && usd > 0) costs.push({ usd, detail });
     },
     storage: {
@@ -314,6 +324,7 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
     suspend: (payload) => ({ __suspend: true, payload }),
     resumeState: claim.resumeState,
     checkpoint(state) {
+      if (!live) return Promise.reject(new Error(`attempt ${claim.attempt} of node "${p.nodeId}" has ended (timed out); its checkpoint is not kept`));
       ctx.resumeState = state;
       // Committed before it resolves, in call order: the id of remote work is on disk before the
       // node waits on it, so a worker that dies then leaves it to the next attempt.
@@ -339,6 +350,7 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
   } catch (err) {
     failure = err;
   } finally {
+    live = false;
     abort.signal.removeEventListener("abort", onRunAbort);
     abort.release();
     await Promise.all([pending, checkpoints]);
@@ -385,13 +397,13 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
     if (!permanent && claim.attempt < retry.maxAttempts) {
       const delay = retry.backoffMs * 2 ** (claim.attempt - 1);
       await requeue(tx, claim, p, { error, cost, runAt: new Date(Date.now() + delay), stage: claim.stage, resetAttempts: false });
-      ctx.log(`attempt ${claim.attempt} failed (${error.message}); retrying in ${delay} ms`, "warn");
+      writeLog(`attempt ${claim.attempt} failed (${error.message}); retrying in ${delay} ms`, "warn");
     } else if (claim.stage + 1 < claim.chain.length) {
       // A permanent error ends this stage's retries but not the chain: another provider may not
       // share the problem (a missing Replicate token, a model that refuses the input).
       const next = claim.chain[claim.stage + 1] as Record<string, unknown>;
       await requeue(tx, claim, p, { error, cost, runAt: null, stage: claim.stage + 1, resetAttempts: true });
-      ctx.log(`giving up on ${describeStage(claim.def, stageConfig, claim.stage)} after ${claim.attempt} attempt(s); falling back to ${describeStage(claim.def, next, claim.stage + 1)}`, "warn");
+      writeLog(`giving up on ${describeStage(claim.def, stageConfig, claim.stage)} after ${claim.attempt} attempt(s); falling back to ${describeStage(claim.def, next, claim.stage + 1)}`, "warn");
     } else {
       await finishItem(tx, run, claim.plan, key, { status: "failed", error }, cost);
     }

@@ -224,6 +224,9 @@ export const slowNode = defineNode({
     if (ctx.attempt <= config.hangAttempts) {
       if (config.ignoreSignal) await sleep(config.hangMs);
       else await sleep(config.hangMs, undefined, { signal: ctx.signal });
+      // Only a node that ignored its signal gets here past the timeout: none of this may be kept.
+      ctx.log(`attempt ${ctx.attempt} woke up late`);
+      ctx.cost(0.5, "late work");
     }
     return { out: { attempt: ctx.attempt, aborted: ctx.signal.aborted } };
   },
