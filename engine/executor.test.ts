@@ -359,4 +359,74 @@ describe("executor", () => {
   it("refuses a graph with errors before creating anything", async () => {
     await expect(engine.start(graph([{ id: "c", type: "test.collect" }]))).rejects.toBeInstanceOf(RunInputError);
   });
+
+  it("fails an attempt past the node's timeoutMs as NODE_TIMEOUT naming node and item, aborts ctx.signal and retries it", async () => {
+    const run = await engine.run(
+      graph([
+        { id: "polite", type: "test.slow", config: { hangAttempts: 1 }, retry: { maxAttempts: 2, backoffMs: 10 } },
+        // A node that ignores its signal still loses the attempt at the timeout: the engine does not wait for it.
+        { id: "deaf", type: "test.slow", config: { hangAttempts: 1, ignoreSignal: true, hangMs: 1_500 }, retry: { maxAttempts: 2, backoffMs: 10 } },
+        { id: "stuck", type: "test.slow", config: { hangAttempts: 5 }, retry: { maxAttempts: 2, backoffMs: 10 } },
+      ]),
+    );
+    expect(run.status).toBe("failed");
+    const byId = (id: string) => run.nodes.find((n) => n.nodeId === id)!;
+    for (const id of ["polite", "deaf"]) {
+      expect(byId(id)).toMatchObject({ status: "succeeded", attempts: 2, output: { out: { attempt: 2, aborted: false } } });
+      expect(byId(id).attemptLog!.map((a) => a.outcome)).toEqual(["failed", "succeeded"]);
+    }
+    const stuck = byId("stuck");
+    expect(stuck).toMatchObject({ status: "failed", attempts: 2, error: { code: "NODE_TIMEOUT" } });
+    expect(stuck.error!.message).toMatch(/node "stuck" \(test\.slow\) ran past its 150 ms timeout/);
+    // The deaf node's first attempt ended at the timeout, not when its 1.5 s sleep did.
+    const first = byId("deaf").attemptLog![0];
+    expect(Date.parse(first.endedAt!) - Date.parse(first.startedAt)).toBeLessThan(1_200);
+    // When it finally wakes, its logs and costs go nowhere (the item finished with attempt 2).
+    await new Promise((r) => setTimeout(r, 1_900 - (Date.now() - Date.parse(first.startedAt))));
+    const late = await engine.db.sql`select message from node_logs where run_id = ${run.id} and message like '%woke up late%'`;
+    expect(late).toHaveLength(0);
+    const [deaf] = await engine.db.sql<{ cost: number }[]>`select cost_usd::float8 as cost from node_runs where run_id = ${run.id} and node_id = 'deaf'`;
+    expect(deaf.cost).toBe(0);
+  });
+
+  it("refuses a secret the node did not declare (SECRET_NOT_DECLARED, not retried) and hands out declared ones", async () => {
+    const run = await engine.run(
+      graph([
+        { id: "ok", type: "test.secret" },
+        { id: "sneaky", type: "test.secret", config: { name: "DATABASE_PASSWORD" }, retry: { maxAttempts: 3, backoffMs: 10 } },
+      ]),
+    );
+    const byId = (id: string) => run.nodes.find((n) => n.nodeId === id)!;
+    expect(byId("ok")).toMatchObject({ status: "succeeded", output: { out: { set: false } } });
+    expect(byId("sneaky")).toMatchObject({ status: "failed", attempts: 1, error: { code: "SECRET_NOT_DECLARED" } });
+    expect(byId("sneaky").error!.message).toMatch(/test\.secret read the secret "DATABASE_PASSWORD" without declaring it \(declared: TEST_DECLARED\)/);
+  });
+});
+
+describe("provider limits", () => {
+  let limited: TestEngine;
+  beforeAll(async () => {
+    limited = await startTestEngine(testRegistry(), { workers: 0 });
+    await limited.startWorker({ providerLimits: { backup: 1 } });
+  });
+  afterAll(() => limited?.stop());
+
+  it("limits calls per provider by the provider the node's providerOf(config) names", async () => {
+    const run = await limited.run(
+      graph(
+        [
+          { id: "l", type: "test.list", config: { count: 4 } },
+          { id: "s", type: "test.step", config: { delayMs: 150, provider: "backup" } },
+        ],
+        [["l", "items", "s", "in"]],
+      ),
+    );
+    expect(run.status).toBe("succeeded");
+    const items = run.nodes.filter((n) => n.nodeId === "s");
+    expect(items.map((n) => n.provider)).toEqual(["backup", "backup", "backup", "backup"]);
+    const spans = items.map((n) => [Date.parse(n.startedAt!), Date.parse(n.finishedAt!)]);
+    // Started (claimed) at once, but each ran its 150 ms only while holding the one "backup" slot.
+    const total = Math.max(...spans.map(([, e]) => e)) - Math.min(...spans.map(([s]) => s));
+    expect(total).toBeGreaterThanOrEqual(4 * 150);
+  });
 });

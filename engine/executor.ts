@@ -10,8 +10,12 @@ import { toJsonb } from "../db/index.js";
 import type { NodeRegistry } from "../nodes/registry.js";
 import type { ProviderFactory } from "../nodes/providers/index.js";
 import {
+  declaredSecretReader,
+  declaredSecrets,
+  DEFAULT_NODE_TIMEOUT_MS,
   isSuspension,
   PermanentNodeError,
+  type LogLevel,
   type MediaStorage,
   type NodeContext,
   type NodeDefinition,
@@ -156,7 +160,7 @@ async function claimItem(deps: ExecutorDeps, plan: Plan, p: NodeJobPayload): Pro
 
   const paid = def.paid ? def.paid(stageConfig) : false;
   const reserve = paid ? def.estimate(stageConfig).usd : 0;
-  const provider = (stageConfig.provider as string | undefined) ?? null;
+  const provider = def.providerOf?.(stageConfig) ?? null;
   let attempt: Started | null;
   let runRow: RunRow;
   if (paid || row.runStatus !== "running") {
@@ -215,7 +219,14 @@ const budgetError = (p: NodeJobPayload, d: { budgetUsd: number; spentUsd: number
 async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Promise<void> {
   const { sql } = deps;
   const abort = deps.aborts.register(p.runId);
-  const secrets = trackingSecrets(await deps.secretsFor(p.runId));
+  const stageConfig = claim.chain[claim.stage] as Record<string, unknown>;
+  // Only the names the node declared (for this stage's config): reading another is a bug in the node.
+  const secrets = trackingSecrets(declaredSecretReader(claim.def.type, declaredSecrets(claim.def, stageConfig), await deps.secretsFor(p.runId)));
+  // The node sees one signal: the run's cancellation or this attempt's timeout, whichever comes first.
+  const attemptAbort = new AbortController();
+  const onRunAbort = () => attemptAbort.abort(abort.signal.reason);
+  if (abort.signal.aborted) onRunAbort();
+  else abort.signal.addEventListener("abort", onRunAbort, { once: true });
   const costs: CostItem[] = [];
   const tempDirs: string[] = [];
   let pending = Promise.resolve(); // logs and progress, in order, off the hot path
@@ -226,8 +237,18 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
     );
   };
   let lastProgress = 0;
+  // False once the attempt is over: a node still running past its timeout (it ignored ctx.signal)
+  // must not log, bill or checkpoint into the next attempt of the same item.
+  let live = true;
+  /** The item's log, for the node (while its attempt is live) and the engine's own retry notes. */
+  const writeLog = (message: string, level: LogLevel) => {
+    const text = secrets.redact(String(message));
+    later(async () => {
+      await sql`insert into node_logs (run_id, node_id, item, level, message) values (${p.runId}, ${p.nodeId}, ${p.item}, ${level}, ${text})`;
+      await publish(sql, { kind: "log", runId: p.runId, nodeId: p.nodeId, item: p.item, level, message: text.slice(0, 2000), at: nowIso() });
+    });
+  };
   let checkpoints = Promise.resolve();
-  const stageConfig = claim.chain[claim.stage] as Record<string, unknown>;
 
   const ctx: NodeContext = {
     runId: p.runId,
@@ -235,15 +256,12 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
     item: p.item,
     attempt: claim.attempt,
     idempotencyKey: `${p.runId}:${p.nodeId}:${p.item}`,
-    signal: abort.signal,
+    signal: attemptAbort.signal,
     log(message, level = "info") {
-      const text = secrets.redact(String(message));
-      later(async () => {
-        await sql`insert into node_logs (run_id, node_id, item, level, message) values (${p.runId}, ${p.nodeId}, ${p.item}, ${level}, ${text})`;
-        await publish(sql, { kind: "log", runId: p.runId, nodeId: p.nodeId, item: p.item, level, message: text.slice(0, 2000), at: nowIso() });
-      });
+      if (live) writeLog(message, level);
     },
     progress(fraction) {
+      if (!live) return;
       const now = Date.now();
       if (now - lastProgress < PROGRESS_EVERY_MS && fraction < 1) return;
       lastProgress = now;
@@ -251,6 +269,7 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
       later(() => reportProgress(sql, p, f));
     },
     cost(usd, detail) {
+      if (!live) return;
       if (Number.isFinite(usd) && usd > 0) costs.push({ usd, detail });
     },
     storage: {
@@ -275,6 +294,7 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
     suspend: (payload) => ({ __suspend: true, payload }),
     resumeState: claim.resumeState,
     checkpoint(state) {
+      if (!live) return Promise.reject(new Error(`attempt ${claim.attempt} of node "${p.nodeId}" has ended (timed out); its checkpoint is not kept`));
       ctx.resumeState = state;
       // Committed before it resolves, in call order: the id of remote work is on disk before the
       // node waits on it, so a worker that dies then leaves it to the next attempt.
@@ -290,9 +310,9 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
   let result: NodeOutputs | ReturnType<NodeContext["suspend"]> | undefined;
   let failure: unknown;
   try {
-    const release = await deps.limits.acquire((stageConfig.provider as string | undefined) ?? null, abort.signal);
+    const release = await deps.limits.acquire(claim.def.providerOf?.(stageConfig) ?? null, attemptAbort.signal);
     try {
-      result = await claim.def.run(claim.inputs, stageConfig, ctx);
+      result = await withTimeout(claim.def.run(claim.inputs, stageConfig, ctx), claim.def.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS, attemptAbort, () => timeoutError(p, claim));
     } finally {
       release();
     }
@@ -300,6 +320,8 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
   } catch (err) {
     failure = err;
   } finally {
+    live = false;
+    abort.signal.removeEventListener("abort", onRunAbort);
     abort.release();
     await Promise.all([pending, checkpoints]);
     await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true }).catch(() => {})));
@@ -341,13 +363,13 @@ async function execute(deps: ExecutorDeps, claim: Claim, p: NodeJobPayload): Pro
     if (!permanent && claim.attempt < retry.maxAttempts) {
       const delay = retry.backoffMs * 2 ** (claim.attempt - 1);
       await requeue(tx, claim, p, { error, cost, runAt: new Date(Date.now() + delay), stage: claim.stage, resetAttempts: false });
-      ctx.log(`attempt ${claim.attempt} failed (${error.message}); retrying in ${delay} ms`, "warn");
+      writeLog(`attempt ${claim.attempt} failed (${error.message}); retrying in ${delay} ms`, "warn");
     } else if (claim.stage + 1 < claim.chain.length) {
       // A permanent error ends this stage's retries but not the chain: another provider may not
       // share the problem (a missing Replicate token, a model that refuses the input).
       const next = claim.chain[claim.stage + 1] as Record<string, unknown>;
       await requeue(tx, claim, p, { error, cost, runAt: null, stage: claim.stage + 1, resetAttempts: true });
-      ctx.log(`giving up on ${describeStage(stageConfig)} after ${claim.attempt} attempt(s); falling back to ${describeStage(next)}`, "warn");
+      writeLog(`giving up on ${describeStage(claim.def, stageConfig, claim.stage)} after ${claim.attempt} attempt(s); falling back to ${describeStage(claim.def, next, claim.stage + 1)}`, "warn");
     } else {
       await finishItem(tx, run, claim.plan, key, { status: "failed", error }, cost);
     }
@@ -409,4 +431,38 @@ function describeError(err: unknown, redact: (s: string) => string): RunError {
   return { code: "NODE_ERROR", message: redact(String(err)) };
 }
 
-const describeStage = (c: Record<string, unknown>) => [c.provider, c.model].filter(Boolean).join("/") || "the next configuration";
+/** A fallback stage in a log line: the provider its config selects (the node says which), and its place in the chain. */
+const describeStage = (def: NodeDefinition, c: Record<string, unknown>, stage: number) => `${def.providerOf?.(c) ?? "configuration"} (stage ${stage + 1})`;
+
+/** A retryable failure: the attempt ran past its node's timeoutMs (the next attempt may be quicker). */
+class NodeTimeoutError extends Error {
+  readonly code = "NODE_TIMEOUT";
+  constructor(message: string) {
+    super(message);
+    this.name = "NodeTimeoutError";
+  }
+}
+
+const timeoutError = (p: NodeJobPayload, claim: Claim) =>
+  new NodeTimeoutError(
+    `node "${p.nodeId}" (${claim.def.type})${p.item ? ` item ${p.item}` : ""} ran past its ${formatMs(claim.def.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS)} timeout (attempt ${claim.attempt})`,
+  );
+
+const formatMs = (ms: number) => (ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} min` : ms >= 1000 && ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);
+
+/**
+ * The node's promise, or a timeout error once `ms` pass: then the attempt's signal is aborted so a
+ * well-behaved node stops its work (ffmpeg, HTTP), and the attempt fails without waiting for it.
+ */
+function withTimeout<T>(work: Promise<T>, ms: number, attempt: AbortController, error: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const e = error();
+      attempt.abort(e);
+      reject(e);
+    }, ms);
+  });
+  work.catch(() => {}); // a node that rejects after the timeout won must not be an unhandled rejection
+  return Promise.race([work, timedOut]).finally(() => clearTimeout(timer));
+}

@@ -13,7 +13,7 @@ import { buildReport, RANK_METRICS, type InsightsReport } from "./analytics/repo
 import { METRICS, type MetricName, type MetricSample } from "./analytics/store.js";
 import { PlatformError } from "./publishers/http.js";
 import type { PublicationRecord } from "./publishers/ledger.js";
-import { endpointsFromEnv, MissingSecretError } from "./publishers/types.js";
+import { MissingSecretError } from "./publishers/types.js";
 import { defineNode, PermanentNodeError } from "./types.js";
 
 export const AnalyticsCollectConfigSchema = z.object({
@@ -62,6 +62,9 @@ export const analyticsCollect = defineNode({
   config: AnalyticsCollectConfigSchema,
   // Live numbers: never from the cache.
   cacheable: false,
+  // The platform collectors (nodes/analytics/collectors.ts) read each platform's access token.
+  secrets: ["INSTAGRAM_ACCESS_TOKEN", "YOUTUBE_ACCESS_TOKEN", "TIKTOK_ACCESS_TOKEN"],
+  timeoutMs: 10 * 60_000,
   estimate: () => ({ usd: 0, seconds: 3 }),
   async run(inputs, config, ctx) {
     const store = ctx.provider("metrics");
@@ -74,7 +77,7 @@ export const analyticsCollect = defineNode({
 
     const samples: MetricSample[] = [];
     const problems: { channel: string; code: string; message: string }[] = [];
-    const collectCtx = { endpoints: endpointsFromEnv(), secrets: ctx.secrets, store, signal: ctx.signal, log: (m: string) => ctx.log(m), windowStart, windowEnd };
+    const collectCtx = { endpoints: ctx.provider("platforms"), secrets: ctx.secrets, store, signal: ctx.signal, log: (m: string) => ctx.log(m), windowStart, windowEnd };
     const byChannel = new Map<PublicationRecord["channel"], PublicationRecord[]>();
     for (const p of pubs) byChannel.set(p.channel, [...(byChannel.get(p.channel) ?? []), p]);
     for (const [channel, list] of byChannel) {

@@ -163,6 +163,9 @@ export const assetSource = defineNode({
     { name: "brand", type: "brand", description: "The brand kit: name, colours, fonts, tone, logo" },
   ],
   config: AssetSourceConfigSchema,
+  secrets: [],
+  // Reads uploads or an allowed catalogue file and fetches remote images: seconds, but a slow host may take a while.
+  timeoutMs: 5 * 60_000,
   estimate: (config) => ({ usd: 0, seconds: 1 + 0.3 * (listSize(config) ?? 5) }),
   listSizeHint: (config) => listSize(config),
   async run(_inputs, config, ctx) {

@@ -9,7 +9,7 @@ import { PORT_VALUE_SCHEMAS } from "../schemas/index.js";
 import { productNodes } from "./index.js";
 import { parseInputs } from "./inputs.js";
 import { checkDefinition, describeNode, NodeRegistry, NodeDefinitionError } from "./registry.js";
-import { defineNode } from "./types.js";
+import { declaredSecretReader, declaredSecrets, defineNode, UndeclaredSecretError, type NodeDefinition } from "./types.js";
 
 describe.each(productNodes.map((d) => [d.type, d] as const))("node contract: %s", (_type, def) => {
   it("passes the registration checks", () => {
@@ -21,6 +21,14 @@ describe.each(productNodes.map((d) => [d.type, d] as const))("node contract: %s"
     expect(info.title && info.description && info.category).toBeTruthy();
     expect((info.configSchema as { type?: string }).type).toBe("object");
     expect(JSON.parse(JSON.stringify(info))).toEqual(info);
+  });
+
+  it("declares the secrets it reads (a list, possibly empty) and its timeout, shown in the catalogue", () => {
+    expect(def.secrets, "secrets").toBeDefined();
+    expect(def.timeoutMs, "timeoutMs").toBeGreaterThan(0);
+    const info = describeNode(def);
+    expect(Array.isArray(info.secrets)).toBe(true);
+    expect(info.timeoutMs).toBe(def.timeoutMs);
   });
 
   it("declares ports whose values have a schema", () => {
@@ -76,5 +84,43 @@ describe("registration checks", () => {
       }),
     ).toEqual(["estimate() throws on the default config: boom"]);
     expect(checkDefinition({ ...base, outputs: [{ name: "1x", type: "nope" as never }] })).toHaveLength(1);
+  });
+});
+
+describe("declared needs", () => {
+  const base = {
+    type: "t.needs",
+    version: 1,
+    title: "T",
+    category: "test",
+    description: "",
+    inputs: [],
+    outputs: [],
+    config: z.object({ key: z.string().default("HOOK_KEY") }),
+    estimate: () => ({ usd: 0, seconds: 0 }),
+    run: async () => ({}),
+  };
+
+  it("refuses a timeout that is not a positive whole number of ms and secrets that are not names", () => {
+    expect(checkDefinition({ ...base, timeoutMs: 0 })).toEqual([expect.stringMatching(/^timeoutMs 0 should be a whole number of ms/)]);
+    expect(checkDefinition({ ...base, timeoutMs: 2 ** 40 })).toHaveLength(1);
+    expect(checkDefinition({ ...base, secrets: ["not a name"] })).toEqual([expect.stringMatching(/^secrets should be a list of secret names/)]);
+    expect(checkDefinition({ ...base, secrets: (c: { key: string }) => [c.key], timeoutMs: 1000 })).toEqual([]);
+  });
+
+  it("the catalogue shows the declared secrets (a config-chosen name as the default config chooses it) and the timeout", () => {
+    const node: NodeDefinition<any, any> = defineNode({ ...base, secrets: (c) => ["API_TOKEN", c.key], timeoutMs: 90_000 });
+    const info = describeNode(node);
+    expect(info).toMatchObject({ secrets: ["API_TOKEN", "HOOK_KEY"], timeoutMs: 90_000 });
+    const publish = describeNode(productNodes.find((d) => d.type === "publish.channel")!);
+    expect(publish.secrets).toEqual(expect.arrayContaining(["INSTAGRAM_ACCESS_TOKEN", "YOUTUBE_ACCESS_TOKEN", "TIKTOK_ACCESS_TOKEN", "WEBHOOK_SECRET"]));
+  });
+
+  it("a reader built from the declaration hands out declared names and throws SECRET_NOT_DECLARED for others", () => {
+    const def = defineNode({ ...base, secrets: (c) => [c.key] });
+    const reader = declaredSecretReader(def.type, declaredSecrets(def, { key: "MY_HOOK" }), { get: (n) => `value of ${n}` });
+    expect(reader.get("MY_HOOK")).toBe("value of MY_HOOK");
+    expect(() => reader.get("HOOK_KEY")).toThrow(UndeclaredSecretError);
+    expect(() => reader.get("REPLICATE_API_TOKEN")).toThrow('node type t.needs read the secret "REPLICATE_API_TOKEN" without declaring it (declared: MY_HOOK)');
   });
 });

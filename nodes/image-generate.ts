@@ -46,6 +46,10 @@ export const imageGenerate = defineNode({
   config: ImageGenerateConfigSchema,
   paid: mayCostMoney,
   fallbacks: fallbackChain,
+  secrets: ["REPLICATE_API_TOKEN"], // read by the replicate provider, only on a stage that uses it
+  providerOf: (c) => c.provider,
+  // A remote prediction may queue for minutes; the replicate provider checkpoints it, so a retry resumes it.
+  timeoutMs: 30 * 60_000,
   estimate: (config) => estimateGeneration(config, "image", DEFAULT_MODEL, { localSeconds: 1 }),
   async run(inputs, config, ctx) {
     const { prompt: shot, product, brand } = inputs;

@@ -85,6 +85,10 @@ export const promptParse = defineNode({
   paid: mayCostMoney,
   fallbacks: fallbackChain,
   listSizeHint: (config) => config.views?.length ?? config.viewCount,
+  secrets: ["REPLICATE_API_TOKEN"], // read by the replicate provider, only on a stage that uses it
+  providerOf: (c) => c.provider,
+  // One LLM completion (remote) or a template (local).
+  timeoutMs: 10 * 60_000,
   estimate: (config) => estimateGeneration(config, "llm", DEFAULT_LLM, { localSeconds: 0.05 }),
   async run(inputs, config, ctx) {
     const { product, brand } = inputs;

@@ -9,7 +9,6 @@ import { PlatformError } from "./publishers/http.js";
 import { PUBLISH_CHANNELS, type PublicationRecord, type PublishChannel, type PublishRequest } from "./publishers/ledger.js";
 import { prepareForChannel } from "./publishers/prepare.js";
 import { publishRecord } from "./publishers/publish-record.js";
-import { endpointsFromEnv } from "./publishers/types.js";
 import { defineNode, PermanentNodeError } from "./types.js";
 
 export const PublishChannelConfigSchema = z
@@ -105,6 +104,12 @@ export const publishChannel = defineNode({
   config: PublishChannelConfigSchema,
   // Publishing is a side effect: a cached "published" would be a lie.
   cacheable: false,
+  // The platform adapters (nodes/publishers/*) read each platform's tokens; the webhook's signing key
+  // is whichever secret the config names, so the declaration is a function of the config. Every
+  // platform's names are listed whatever the channels, so the catalogue shows them all.
+  secrets: (c) => ["INSTAGRAM_ACCESS_TOKEN", "INSTAGRAM_USER_ID", "YOUTUBE_ACCESS_TOKEN", "TIKTOK_ACCESS_TOKEN", c.webhook.secretName],
+  // Uploads, then waits up to timeoutSec (max 1 h) per channel for the platform to process it.
+  timeoutMs: 2 * 60 * 60_000,
   estimate: (c) => ({ usd: 0, seconds: 5 * c.channels.length }),
   async run(inputs, config, ctx) {
     const { video, product } = inputs;
@@ -114,7 +119,7 @@ export const publishChannel = defineNode({
     const title = config.title || caption.split("\n")[0].slice(0, 100) || product?.name || "New video";
     const ledger = ctx.provider("publications");
     // Asset URLs use the public URL the server and workers share, not this process's environment.
-    const endpoints = { ...endpointsFromEnv(), publicUrl: await ledger.publicUrl() };
+    const endpoints = { ...ctx.provider("platforms"), publicUrl: await ledger.publicUrl() };
     const settings: Record<PublishChannel, Record<string, unknown>> = {
       instagram_reels: config.instagram,
       youtube_shorts: config.youtube,

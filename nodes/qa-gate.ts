@@ -65,6 +65,9 @@ export const qaGate = defineNode({
     { name: "report", type: "json", description: "Score, route and every check with its measured value" },
   ],
   config: QaGateConfigSchema,
+  secrets: [],
+  // Local probes and frame analysis with ffmpeg.
+  timeoutMs: 15 * 60_000,
   estimate: () => ({ usd: 0, seconds: 4 }),
   async run(inputs, config, ctx) {
     const { video, product, brand } = inputs;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { NodeTypeInfo } from "../schemas/index.js";
 import { PortSpecSchema, type PortSpec } from "../schemas/index.js";
-import type { NodeDefinition } from "./types.js";
+import { declaredSecrets, DEFAULT_NODE_TIMEOUT_MS, type NodeDefinition } from "./types.js";
 
 /** A set of node types by id. The product registry lives in nodes/index.ts; tests build their own. */
 export class NodeRegistry {
@@ -82,6 +82,21 @@ export function checkDefinition(def: NodeDefinition<any, any>): string[] {
     }
   });
   if (def.paid) attempt("paid()", () => void def.paid!(parsed.data));
+  if (def.timeoutMs !== undefined && (!Number.isInteger(def.timeoutMs) || def.timeoutMs < 1 || def.timeoutMs > MAX_TIMEOUT_MS)) {
+    problems.push(`timeoutMs ${def.timeoutMs} should be a whole number of ms from 1 to ${MAX_TIMEOUT_MS}`);
+  }
+  attempt("secrets()", () => {
+    const names = declaredSecrets(def, parsed.data);
+    if (!Array.isArray(names) || names.some((n) => typeof n !== "string" || !SECRET_NAME.test(n))) {
+      problems.push(`secrets should be a list of secret names (like INSTAGRAM_ACCESS_TOKEN), gave ${JSON.stringify(names)}`);
+    }
+  });
+  if (def.providerOf) {
+    attempt("providerOf()", () => {
+      const p = def.providerOf!(parsed.data);
+      if (p !== null && typeof p !== "string") problems.push(`providerOf() should give a provider name or null, gave ${JSON.stringify(p)}`);
+    });
+  }
   if (def.fallbacks) {
     attempt("fallbacks()", () => {
       const chain = def.fallbacks!(parsed.data);
@@ -90,6 +105,11 @@ export function checkDefinition(def: NodeDefinition<any, any>): string[] {
   }
   return problems;
 }
+
+/** setTimeout's ceiling (about 24.8 days): a longer timer fires at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** What the workspace secrets API accepts as a name. */
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function describeNode(d: NodeDefinition): NodeTypeInfo {
   let paid = false;
@@ -110,7 +130,18 @@ export function describeNode(d: NodeDefinition): NodeTypeInfo {
     configSchema: withoutDeprecated(z.toJSONSchema(d.config, { io: "input", unrepresentable: "any" }) as Record<string, unknown>),
     paid,
     providers: d.providers ?? [],
+    secrets: catalogueSecrets(d),
+    timeoutMs: d.timeoutMs ?? DEFAULT_NODE_TIMEOUT_MS,
   };
+}
+
+/** A config-dependent declaration is shown for the default config (e.g. the webhook's default secret name). */
+function catalogueSecrets(d: NodeDefinition): string[] {
+  try {
+    return [...declaredSecrets(d, d.config.parse(d.exampleConfig ?? {}))];
+  } catch {
+    return typeof d.secrets === "function" ? [] : [...(d.secrets ?? [])];
+  }
 }
 
 /** Retired options (kept so old graphs still load, ignored at run time) are not offered in the editor. */

@@ -54,6 +54,9 @@ export const reviewHuman = defineNode({
   config: ReviewHumanConfigSchema,
   // A decision is a person's, never a cached answer.
   cacheable: false,
+  secrets: [],
+  // Only records the request and suspends: the wait for a decision is not part of the attempt.
+  timeoutMs: 60_000,
   estimate: () => ({ usd: 0, seconds: 0 }),
   async run(inputs, config, ctx) {
     const videos = inputs.video ?? [];

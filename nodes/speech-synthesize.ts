@@ -38,6 +38,9 @@ export const speechSynthesize = defineNode({
   paid: mayCostMoney,
   fallbacks: fallbackChain,
   // About 250 characters for a 15 s voice-over.
+  secrets: ["REPLICATE_API_TOKEN"], // read by the replicate provider, only on a stage that uses it
+  providerOf: (c) => c.provider,
+  timeoutMs: 20 * 60_000,
   estimate: (config) => estimateGeneration(config, "speech", DEFAULT_MODEL, { localSeconds: 1, characters: 250 }),
   async run(inputs, config, ctx) {
     const text = inputs.text;

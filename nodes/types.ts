@@ -133,6 +133,23 @@ export interface NodeDefinition<C extends z.ZodType = z.ZodType, I extends reado
   fallbacks?(config: z.infer<C>): z.infer<C>[];
   /** Whether a result may be reused from the cache (false for side effects like publishing). Default true. */
   cacheable?: boolean;
+  /**
+   * The secrets this node may read through ctx.secrets (shown in the editor as "needs ..."); reading
+   * any other name is a programming error the engine throws on. A list when the names are fixed, or a
+   * function of the (stage) config when the config chooses a name (publish's webhook.secretName): the
+   * engine evaluates it on the config it runs with, the catalogue on the default config. Default: none.
+   */
+  secrets?: readonly string[] | ((config: z.infer<C>) => readonly string[]);
+  /**
+   * How long one attempt may take (ms). Past it the engine aborts ctx.signal and fails the attempt
+   * as NODE_TIMEOUT, retried like any transient failure. Default: DEFAULT_NODE_TIMEOUT_MS.
+   */
+  timeoutMs?: number;
+  /**
+   * The provider (concurrency-limit key, recorded with the item) a config selects, or null. The
+   * engine asks this and never reads the config itself. Default: none.
+   */
+  providerOf?(config: z.infer<C>): string | null;
   /** Inputs and config arrive parsed (their schemas' output types): a node never re-checks them. */
   run(inputs: InputsOf<I>, config: z.infer<C>, ctx: NodeContext): Promise<NodeOutputs | Suspension>;
 }
@@ -144,6 +161,26 @@ export interface NodeDefinition<C extends z.ZodType = z.ZodType, I extends reado
  */
 export function defineNode<C extends z.ZodType, const I extends readonly PortSpec[]>(def: NodeDefinition<C, I>): NodeDefinition<C, I> {
   return def;
+}
+
+/** An attempt of a node that declares no timeoutMs may run this long (ms). */
+export const DEFAULT_NODE_TIMEOUT_MS = 30 * 60_000;
+
+/** The secret names a node may read with this config (its declaration, evaluated). */
+export function declaredSecrets(def: Pick<NodeDefinition<any, any>, "secrets">, config: unknown): readonly string[] {
+  if (!def.secrets) return [];
+  return typeof def.secrets === "function" ? def.secrets(config) : def.secrets;
+}
+
+/** A reader that hands out only the declared names and throws UndeclaredSecretError for any other. */
+export function declaredSecretReader(nodeType: string, declared: readonly string[], inner: SecretReader): SecretReader {
+  const allowed = new Set(declared);
+  return {
+    get(name) {
+      if (!allowed.has(name)) throw new UndeclaredSecretError(nodeType, name, declared);
+      return inner.get(name);
+    },
+  };
 }
 
 export function isSuspension(v: unknown): v is Suspension {
@@ -159,5 +196,24 @@ export class PermanentNodeError extends Error {
   ) {
     super(message);
     this.name = "PermanentNodeError";
+  }
+}
+
+/**
+ * Thrown when a node reads a secret it did not declare: a bug in the node, not a missing secret,
+ * so it is permanent (no retry fixes it).
+ */
+export class UndeclaredSecretError extends PermanentNodeError {
+  constructor(
+    readonly nodeType: string,
+    readonly secret: string,
+    readonly declared: readonly string[],
+  ) {
+    super(
+      `node type ${nodeType} read the secret "${secret}" without declaring it (declared: ${declared.length ? declared.join(", ") : "none"}); add it to the definition's secrets`,
+      "SECRET_NOT_DECLARED",
+      { nodeType, secret, declared: [...declared] },
+    );
+    this.name = "UndeclaredSecretError";
   }
 }

@@ -88,6 +88,9 @@ export const videoComposite = defineNode({
   outputs: [{ name: "videos", type: "video", list: true, description: "One video per aspect ratio, in the configured order" }],
   config: VideoCompositeConfigSchema,
   listSizeHint: (config) => config.aspectRatios.length,
+  secrets: [],
+  // A local ffmpeg render of every format: longer than any remote call on a busy 2-core worker.
+  timeoutMs: 60 * 60_000,
   estimate: (config) => {
     // Encoding dominates: about 60 frames of 1080p per second per core pair at "standard".
     const pixels = config.aspectRatios.reduce((s, a) => {

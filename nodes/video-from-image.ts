@@ -42,6 +42,10 @@ export const videoFromImage = defineNode({
   config: VideoFromImageConfigSchema,
   paid: mayCostMoney,
   fallbacks: fallbackChain,
+  secrets: ["REPLICATE_API_TOKEN"], // read by the replicate provider, only on a stage that uses it
+  providerOf: (c) => c.provider,
+  // Remote image-to-video is the slowest generation (the provider itself waits up to 30 min).
+  timeoutMs: 45 * 60_000,
   estimate: (config) =>
     estimateGeneration(config, "video", DEFAULT_MODEL, { localSeconds: 1 + (config.durationSec ?? 4) * 0.6, videoSeconds: config.durationSec ?? 4 }),
   async run(inputs, config, ctx) {

@@ -14,5 +14,9 @@ export const NodeTypeInfoSchema = z.object({
   /** True when a run of this node may cost money (the budget is checked before it starts). */
   paid: z.boolean(),
   providers: z.array(z.string()),
+  /** Secret names the node may read (on its default config), so the editor can say "needs INSTAGRAM_ACCESS_TOKEN". */
+  secrets: z.array(z.string()),
+  /** How long one attempt may run before the engine fails it as NODE_TIMEOUT (ms). */
+  timeoutMs: z.number().int().positive(),
 });
 export type NodeTypeInfo = z.infer<typeof NodeTypeInfoSchema>;

@@ -14,7 +14,7 @@ import { createMediaStorage } from "../services/storage.js";
 import { sealPlainWebhookSecrets } from "../services/triggers/webhook-secret.js";
 import { startWorker, type WorkerHandle } from "../engine/worker.js";
 import { createProductRegistry } from "../nodes/index.js";
-import { defaultProviders } from "../nodes/providers/factory.js";
+import { createDefaultProviders } from "../nodes/providers/factory.js";
 import { controlProviders } from "../services/control-providers.js";
 import type { NodeRegistry } from "../nodes/registry.js";
 import { createApp } from "./app.js";
@@ -103,7 +103,7 @@ export async function startRuntime(o: RuntimeOptions): Promise<Runtime> {
         registry,
         storage,
         // Generation providers, plus the publication ledger and metrics store the control nodes use.
-        providers: { ...defaultProviders, ...controlProviders(database.sql, { publicUrl }) },
+        providers: { ...createDefaultProviders({ replicateBaseUrl: process.env.REPLICATE_BASE_URL }), ...controlProviders(database.sql, { publicUrl }) },
         concurrency: config.concurrency,
         hub,
         secretsFor: secretsForRun(database, secretKey),

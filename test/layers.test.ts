@@ -163,6 +163,13 @@ describe("layers", () => {
     expect(cycles.map((c) => c.join(" ")).filter((c) => !known.has(c))).toEqual([]);
   });
 
+  it("no node module reads the environment: settings come in through providers and ctx.secrets", () => {
+    const readers = sources("nodes")
+      .filter((f) => !/\.test\.tsx?$/.test(f))
+      .filter((f) => /process\.env\b/.test(fs.readFileSync(path.join(root, f), "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "")));
+    expect(readers).toEqual([]);
+  });
+
   it("the cycle finder finds a circle and only a circle", () => {
     const text: Record<string, string> = {
       "server/a.ts": `import { b } from "./b.js";`,

@@ -14,7 +14,7 @@ import { createLocalProvider } from "../nodes/providers/local/index.js";
 import type { Providers } from "../nodes/providers/index.js";
 import type { GenerationProvider } from "../nodes/providers/types.js";
 import { parseInputs } from "../nodes/inputs.js";
-import { PermanentNodeError, type LogLevel, type NodeContext, type NodeDefinition, type NodeOutputs } from "../nodes/types.js";
+import { declaredSecretReader, declaredSecrets, PermanentNodeError, type LogLevel, type NodeContext, type NodeDefinition, type NodeOutputs, type SecretReader } from "../nodes/types.js";
 
 export interface NodeTestHarness {
   db: TestDatabase;
@@ -30,7 +30,11 @@ export interface NodeTestHarness {
   costs: { usd: number; detail: string }[];
   progress: number[];
   /** A context as the engine would build it for one execution. */
-  ctx(overrides?: Partial<NodeContext>): NodeContext;
+  /**
+   * A context as the engine would build it for one execution. With `def` (and its config), ctx.secrets
+   * hands out only the secrets the node declares and throws SECRET_NOT_DECLARED for others, as the engine does.
+   */
+  ctx(overrides?: Partial<NodeContext>, def?: { def: NodeDefinition<any, any>; config: unknown }): NodeContext;
   /**
    * Parse `config` with the node's schema (defaults applied, as the compiler does) and `inputs`
    * against the node's ports (as the engine does: a wrong value throws PORT_VALUE_INVALID), then run it.
@@ -61,8 +65,9 @@ export async function createNodeTestHarness(opts: NodeTestHarnessOptions = {}): 
   const workspaceId = await createWorkspace("node tests");
   const files = filesForWorkspace(db.sql, storage, workspaceId);
 
-  const ctx = (overrides: Partial<NodeContext> = {}): NodeContext => {
+  const ctx = (overrides: Partial<NodeContext> = {}, node?: { def: NodeDefinition<any, any>; config: unknown }): NodeContext => {
     const n = ++counter;
+    const reader: SecretReader = { get: (name) => opts.secrets?.[name] };
     const context: NodeContext = {
       runId: "00000000-0000-4000-8000-000000000001",
       nodeId: `test-node-${n}`,
@@ -80,7 +85,7 @@ export async function createNodeTestHarness(opts: NodeTestHarnessOptions = {}): 
         if (!make) throw new Error(`provider "${kind}" is not configured in this test harness`);
         return make(context);
       }) as NodeContext["provider"],
-      secrets: { get: (name) => opts.secrets?.[name] },
+      secrets: node ? declaredSecretReader(node.def.type, declaredSecrets(node.def, node.config), reader) : reader,
       files,
       fetch: outboundRequest,
       suspend: (payload) => ({ __suspend: true, payload }),
@@ -116,7 +121,7 @@ export async function createNodeTestHarness(opts: NodeTestHarnessOptions = {}): 
       if (!values.ok) {
         throw new PermanentNodeError(`input ${values.issues.map((i) => i.message).join("; ")}`, "PORT_VALUE_INVALID", { port: values.issues[0].port, issues: values.issues });
       }
-      const out = await def.run(values.inputs, parsed, ctx(overrides));
+      const out = await def.run(values.inputs, parsed, ctx(overrides, { def, config: parsed }));
       return out as NodeOutputs;
     },
     async close() {

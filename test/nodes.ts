@@ -66,6 +66,7 @@ export const stepNode = defineNode({
     refusingProviders: z.array(z.string()).default([]),
   }),
   providers: ["primary", "backup"],
+  providerOf: (c) => c.provider,
   paid: (c) => c.usd > 0,
   estimate: (c) => ({ usd: c.usd, seconds: c.delayMs / 1000 }),
   fallbacks: (c) => [c, ...c.fallback.map((f) => ({ ...c, provider: f.provider }))],
@@ -203,5 +204,51 @@ export const imageSizeNode = defineNode({
   },
 });
 
+/**
+ * Hangs for `hangMs` on its first `hangAttempts` attempts (ignoring ctx.signal when `ignoreSignal`),
+ * then answers: a node past its 150 ms timeout, for the engine's NODE_TIMEOUT and retries.
+ */
+export const slowNode = defineNode({
+  type: "test.slow",
+  version: 1,
+  title: "Slow",
+  category: "test",
+  description: "Takes too long on its first attempts",
+  inputs: [],
+  outputs: [{ name: "out", type: "json" }],
+  config: z.object({ hangAttempts: z.number().int().min(0).default(1), hangMs: z.number().int().min(0).default(5_000), ignoreSignal: z.boolean().default(false) }),
+  secrets: [],
+  timeoutMs: 150,
+  estimate: () => ({ usd: 0, seconds: 0 }),
+  async run(_inputs, config, ctx) {
+    if (ctx.attempt <= config.hangAttempts) {
+      if (config.ignoreSignal) await sleep(config.hangMs);
+      else await sleep(config.hangMs, undefined, { signal: ctx.signal });
+      // Only a node that ignored its signal gets here past the timeout: none of this may be kept.
+      ctx.log(`attempt ${ctx.attempt} woke up late`);
+      ctx.cost(0.5, "late work");
+    }
+    return { out: { attempt: ctx.attempt, aborted: ctx.signal.aborted } };
+  },
+});
+
+/** Reads the secret its config names; declares only TEST_DECLARED: for the undeclared-secret check. */
+export const secretNode = defineNode({
+  type: "test.secret",
+  version: 1,
+  title: "Secret",
+  category: "test",
+  description: "Reads one secret and says whether it was set",
+  inputs: [],
+  outputs: [{ name: "out", type: "json" }],
+  config: z.object({ name: z.string().default("TEST_DECLARED") }),
+  secrets: ["TEST_DECLARED"],
+  timeoutMs: 10_000,
+  estimate: () => ({ usd: 0, seconds: 0 }),
+  async run(_inputs, config, ctx) {
+    return { out: { set: ctx.secrets.get(config.name) !== undefined } };
+  },
+});
+
 export const testRegistry = () =>
-  new NodeRegistry([constNode, listNode, stepNode, passNode, repeatNode, collectNode, typedNode, waitNode, emitImageNode, imageSizeNode]);
+  new NodeRegistry([constNode, listNode, stepNode, passNode, repeatNode, collectNode, typedNode, waitNode, emitImageNode, imageSizeNode, slowNode, secretNode]);

@@ -17,7 +17,7 @@ await startWorker({
   database,
   registry: testRegistry().register(imageGenerate),
   storage: createMediaStorage({ root: path.join(process.env.GENJED_HOME!, "media"), sql: database.sql }),
-  providers: { local: createLocalProvider, replicate: (ctx) => createReplicateProvider(ctx, { pollIntervalMs: 50, retry: { maxRetries: 1, baseDelayMs: 20, maxDelayMs: 50 } }) },
+  providers: { local: createLocalProvider, replicate: (ctx) => createReplicateProvider(ctx, { baseUrl: process.env.REPLICATE_BASE_URL, pollIntervalMs: 50, retry: { maxRetries: 1, baseDelayMs: 20, maxDelayMs: 50 } }) },
   concurrency: 2,
   pollIntervalMs: 200,
   heartbeatMs: 500,

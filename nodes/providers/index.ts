@@ -1,5 +1,6 @@
 import type { MetricsStore } from "../analytics/store.js";
 import type { PublicationLedger } from "../publishers/ledger.js";
+import type { PlatformEndpoints } from "../publishers/endpoints.js";
 import type { NodeContext } from "../types.js";
 import type { GenerationProvider } from "./types.js";
 
@@ -17,6 +18,11 @@ export interface Providers {
    */
   publications: PublicationLedger;
   metrics: MetricsStore;
+  /**
+   * The platform API base URLs (operator settings, e.g. local fakes in tests) for publish.channel
+   * and analytics.collect: the composition root reads them from the environment, nodes never do.
+   */
+  platforms: PlatformEndpoints;
 }
 export type ProviderKind = keyof Providers;
 export type { GenerationProvider } from "./types.js";

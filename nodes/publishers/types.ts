@@ -2,30 +2,10 @@
 import type { SecretReader } from "../types.js";
 import type { PublicationLedger, PublicationRecord, PublishChannel, PublishRequest } from "./ledger.js";
 
-export interface PlatformEndpoints {
-  instagramGraph: string;
-  instagramUpload: string;
-  youtubeUpload: string;
-  youtubeApi: string;
-  youtubeAnalytics: string;
-  tiktokApi: string;
-  publicUrl: string;
-}
-
-/** Platform base URLs from the environment (tests point them at local fakes), defaulting to the real APIs. */
-export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformEndpoints {
-  const trim = (v: string) => v.replace(/\/+$/, "");
-  return {
-    instagramGraph: trim(env.INSTAGRAM_GRAPH_URL || "https://graph.facebook.com/v21.0"),
-    instagramUpload: trim(env.INSTAGRAM_UPLOAD_URL || "https://rupload.facebook.com/ig-api-upload/v21.0"),
-    youtubeUpload: trim(env.YOUTUBE_UPLOAD_URL || "https://www.googleapis.com/upload/youtube/v3"),
-    youtubeApi: trim(env.YOUTUBE_API_URL || "https://www.googleapis.com/youtube/v3"),
-    youtubeAnalytics: trim(env.YOUTUBE_ANALYTICS_URL || "https://youtubeanalytics.googleapis.com/v2"),
-    tiktokApi: trim(env.TIKTOK_API_URL || "https://open.tiktokapis.com"),
-    // Only this process's view: publishing replaces it with the ledger's publicUrl(), which the server and workers share.
-    publicUrl: trim(env.GENJED_PUBLIC_URL || `http://localhost:${env.PORT || 4280}`),
-  };
-}
+// The endpoints live in their own module (no imports) so nodes/providers/index.ts can name them
+// without joining the nodes/types.ts import circle.
+import type { PlatformEndpoints } from "./endpoints.js";
+export { endpointsFromEnv, type PlatformEndpoints } from "./endpoints.js";
 
 export interface AdapterContext {
   /** The ledger record, with the platform state of earlier attempts to resume from. */

@@ -33,6 +33,8 @@ const useSecret = defineNode({
   outputs: [{ name: "out", type: "json" }],
   config: z.object({ name: z.string(), fail: z.boolean().default(false) }),
   exampleConfig: { name: "PLATFORM_TOKEN" },
+  // The config names the secret: the function form of the declaration.
+  secrets: (c) => [c.name],
   cacheable: false,
   estimate: () => ({ usd: 0, seconds: 0 }),
   async run(_inputs, config, ctx) {

@@ -43,7 +43,7 @@ export function publishSchedulerLoop(o: PublishSchedulerOptions = {}): Backgroun
           const done = await publishRecord(record, {
             ledger,
             secrets: await secretsFor(owner?.runId ?? null),
-            endpoints: { ...endpointsFromEnv(), publicUrl: await ledger.publicUrl() },
+            endpoints: { ...endpointsFromEnv(process.env), publicUrl: await ledger.publicUrl() },
             mediaPath: (hash) => path.join(deps.mediaRoot, hash.slice(0, 2), hash),
             log: (m) => log(`publish scheduler: ${m}`),
             signal: abort.signal,

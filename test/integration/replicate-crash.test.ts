@@ -53,7 +53,7 @@ function spawnWorker(): ChildProcess {
 /** A live worker in this process takes the run over and finishes it; then it leaves. */
 async function finishElsewhere(runId: string) {
   const worker = await engine.startWorker({
-    providers: { local: createLocalProvider, replicate: (ctx) => createReplicateProvider(ctx, { pollIntervalMs: 50 }) },
+    providers: { local: createLocalProvider, replicate: (ctx) => createReplicateProvider(ctx, { baseUrl: process.env.REPLICATE_BASE_URL, pollIntervalMs: 50 }) },
     staleAfterMs: 2_000,
     heartbeatMs: 500,
   });

@@ -3,7 +3,7 @@ import type { NodeTypeInfo } from "../../../schemas/index.js";
 import { checkConnection, type Catalog, type GraphShape } from "./ports.js";
 
 const t = (type: string, title: string, inputs: NodeTypeInfo["inputs"], outputs: NodeTypeInfo["outputs"]): NodeTypeInfo => ({
-  type, version: 1, title, category: "x", description: "", inputs, outputs, configSchema: {}, paid: false, providers: [],
+  type, version: 1, title, category: "x", description: "", inputs, outputs, configSchema: {}, paid: false, providers: [], secrets: [], timeoutMs: 60_000,
 });
 const catalog: Catalog = new Map(
   [

@@ -21,7 +21,7 @@ import { getReplicateModel, replicateModelKeys, type ReplicateModel, type Replic
 import { runPrediction, type PredictionStore } from "./prediction.js";
 
 export interface ReplicateProviderOptions {
-  /** API base, e.g. a local fake in tests. Default: env REPLICATE_BASE_URL, else Replicate's public API. */
+  /** API base, e.g. a local fake in tests; the composition root passes REPLICATE_BASE_URL. Default: Replicate's public API. */
   baseUrl?: string;
   /** Default: the REPLICATE_API_TOKEN secret. */
   token?: string;
@@ -36,7 +36,7 @@ export const REPLICATE_PUBLIC_API = "https://api.replicate.com/v1";
 
 export function createReplicateProvider(ctx: NodeContext, options: ReplicateProviderOptions = {}): GenerationProvider {
   const token = options.token ?? ctx.secrets.get("REPLICATE_API_TOKEN");
-  const baseUrl = options.baseUrl ?? process.env.REPLICATE_BASE_URL ?? REPLICATE_PUBLIC_API;
+  const baseUrl = options.baseUrl ?? REPLICATE_PUBLIC_API;
   const log = (message: string, level?: Parameters<NodeContext["log"]>[1]) => ctx.log(redact(message, token), level);
   const onRetry = (i: { method: string; path: string; status?: number; delayMs: number; attempt: number }) =>
     log(
