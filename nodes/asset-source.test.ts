@@ -7,7 +7,7 @@ import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Brand, Product } from "../schemas/content.js";
 import { ALLOW_HOSTS_IGNORED, assetSource } from "./asset-source.js";
-import { formatIssues } from "./assets/rows.js";
+import { formatIssues } from "./shared/rows.js";
 import { createNodeTestHarness, type NodeTestHarness } from "../test/node-context.js";
 import { PermanentNodeError } from "./types.js";
 

@@ -11,7 +11,7 @@ import { checkReference, JsonTextError, parseJsonText, PathNotAllowedError } fro
 import { ALLOW_ENV } from "../lib/net/index.js";
 import { csvToRows } from "../lib/assets/csv.js";
 import { isHttpUrl, locate, normaliseImage, readSource, sourceLabel, SourceError, type CatalogueBase, type SourceRef } from "./assets/load-image.js";
-import { BrandKitConfigSchema, ProductRowSchema, formatIssues, slug, validateRows, type ProductRow } from "./assets/rows.js";
+import { BrandKitConfigSchema, ProductRowSchema, formatIssues, slug, validateRows, type ProductRow } from "./shared/rows.js";
 import { defineNode, PermanentNodeError, type NodeContext } from "./types.js";
 
 export const AssetSourceConfigSchema = z.strictObject({

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeReplicate, type FakeReplicate } from "../test/fakes/replicate-server.js";
 import type { Brand, Product } from "../schemas/content.js";
-import { formatIssues } from "./assets/rows.js";
+import { formatIssues } from "./shared/rows.js";
 import { REPLICATE_MODELS } from "./providers/replicate/models.js";
 import { createReplicateProvider } from "./providers/replicate/index.js";
 import { promptParse } from "./prompt-parse.js";

@@ -5,8 +5,8 @@
  */
 import { z } from "zod";
 import type { AdTexts } from "../schemas/content.js";
-import { notesFor, revisionNotesField, withRevisionNotes } from "./revision.js";
-import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "./generation-config.js";
+import { notesFor, revisionNotesField, withRevisionNotes } from "./shared/revision.js";
+import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "./shared/generation-config.js";
 import { DEFAULT_TEMPLATES } from "./prompts/default-templates.js";
 import { llmParse } from "./prompts/llm.js";
 import { consistencySeed, ruleBasedScenes, ruleBasedShots, VIEW_ORDER } from "./prompts/rule-based.js";

@@ -6,7 +6,7 @@
 import type { Sql, Tx } from "../db/index.js";
 import { describeNode } from "../nodes/registry.js";
 import type { NodeRegistry } from "../nodes/registry.js";
-import { REVISION_NOTES_FIELD, RevisionNoteSchema, type RevisionNote } from "../nodes/revision.js";
+import { REVISION_NOTES_FIELD, RevisionNoteSchema, type RevisionNote } from "../nodes/shared/revision.js";
 import { ReviewPayloadSchema, reviewOutputs, type DecisionRecord, type ReviewPayload } from "../nodes/review/payload.js";
 import type { Plan } from "../engine/compile.js";
 import { loadPlan } from "../engine/plan-cache.js";

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MediaRef } from "../schemas/index.js";
-import { imageGenerate } from "./image-generate.js";
-import { promptParse } from "./prompt-parse.js";
+import type { MediaRef } from "../../schemas/index.js";
+import { imageGenerate } from "../image-generate.js";
+import { promptParse } from "../prompt-parse.js";
 import { notesFor, withRevisionNotes } from "./revision.js";
-import { createNodeTestHarness, type NodeTestHarness } from "../test/node-context.js";
+import { createNodeTestHarness, type NodeTestHarness } from "../../test/node-context.js";
 
 let h: NodeTestHarness;
 beforeAll(async () => {

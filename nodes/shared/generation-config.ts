@@ -3,9 +3,9 @@
  * the Replicate catalogue, plus the estimate and fallback helpers built on the same table.
  */
 import { z } from "zod";
-import type { NodeEstimate } from "./types.js";
-import { LOCAL_MODELS } from "./providers/local/index.js";
-import { REPLICATE_MODELS, estimateReplicateUsd, replicateModelKeys, type ReplicateModel, type ReplicateModelKind } from "./providers/replicate/models.js";
+import type { NodeEstimate } from "../types.js";
+import { LOCAL_MODELS } from "../providers/local/index.js";
+import { REPLICATE_MODELS, estimateReplicateUsd, replicateModelKeys, type ReplicateModel, type ReplicateModelKind } from "../providers/replicate/models.js";
 
 export const PROVIDERS = ["local", "replicate"] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
