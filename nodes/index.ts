@@ -2,7 +2,7 @@
  * The product registry: every finished node type. A node that is not done is not listed here.
  */
 import { analyticsCollect } from "./analytics-collect.js";
-import { assetSource } from "./asset-source.js";
+import { assetSource } from "./asset-source/definition.js";
 import { imageGenerate } from "./image-generate.js";
 import { promptParse } from "./prompt-parse.js";
 import { publishChannel } from "./publish-channel.js";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MediaRef } from "../schemas/index.js";
 import type { Brand, Product } from "../schemas/content.js";
-import { assetSource } from "./asset-source.js";
+import { assetSource } from "./asset-source/definition.js";
 import { imageGenerate } from "./image-generate.js";
 import { grabFrame, regionDifference } from "../lib/media/frames.js";
 import { measureIntegratedLoudness } from "../lib/media/loudness.js";

@@ -5,11 +5,11 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Brand, Product } from "../schemas/content.js";
-import { ALLOW_HOSTS_IGNORED, assetSource } from "./asset-source.js";
-import { formatIssues } from "./shared/rows.js";
-import { createNodeTestHarness, type NodeTestHarness } from "../test/node-context.js";
-import { PermanentNodeError } from "./types.js";
+import type { Brand, Product } from "../../schemas/content.js";
+import { ALLOW_HOSTS_IGNORED, assetSource } from "./definition.js";
+import { formatIssues } from "../shared/rows.js";
+import { createNodeTestHarness, type NodeTestHarness } from "../../test/node-context.js";
+import { PermanentNodeError } from "../types.js";
 
 let h: NodeTestHarness;
 let server: http.Server;

@@ -5,14 +5,14 @@
  * into media storage.
  */
 import { z } from "zod";
-import type { MediaRef } from "../schemas/index.js";
-import type { Brand, Product } from "../schemas/content.js";
-import { checkReference, JsonTextError, parseJsonText, PathNotAllowedError } from "../lib/files/index.js";
-import { ALLOW_ENV } from "../lib/net/index.js";
-import { csvToRows } from "../lib/assets/csv.js";
-import { isHttpUrl, locate, normaliseImage, readSource, sourceLabel, SourceError, type CatalogueBase, type SourceRef } from "./assets/load-image.js";
-import { BrandKitConfigSchema, ProductRowSchema, formatIssues, slug, validateRows, type ProductRow } from "./shared/rows.js";
-import { defineNode, PermanentNodeError, type NodeContext } from "./types.js";
+import type { MediaRef } from "../../schemas/index.js";
+import type { Brand, Product } from "../../schemas/content.js";
+import { checkReference, JsonTextError, parseJsonText, PathNotAllowedError } from "../../lib/files/index.js";
+import { ALLOW_ENV } from "../../lib/net/index.js";
+import { csvToRows } from "../../lib/assets/csv.js";
+import { isHttpUrl, locate, normaliseImage, readSource, sourceLabel, SourceError, type CatalogueBase, type SourceRef } from "./load-image.js";
+import { BrandKitConfigSchema, ProductRowSchema, formatIssues, slug, validateRows, type ProductRow } from "../shared/rows.js";
+import { defineNode, PermanentNodeError, type NodeContext } from "../types.js";
 
 export const AssetSourceConfigSchema = z.strictObject({
   source: z
