@@ -20,7 +20,7 @@ import { imageGenerate } from "../nodes/image-generate.js";
 import { filterValue, runFfmpeg } from "../lib/media/ffmpeg.js";
 import { resolveFont } from "../lib/media/fonts.js";
 import { musicBedSource } from "../lib/media/music-bed.js";
-import { promptParse } from "../nodes/prompt-parse.js";
+import { promptParse } from "../nodes/prompt-parse/definition.js";
 import { createLocalProvider } from "../nodes/providers/local/index.js";
 import { speechSynthesize } from "../nodes/speech-synthesize.js";
 import type { NodeContext, NodeDefinition } from "../nodes/types.js";

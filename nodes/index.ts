@@ -4,7 +4,7 @@
 import { analyticsCollect } from "./analytics-collect.js";
 import { assetSource } from "./asset-source/definition.js";
 import { imageGenerate } from "./image-generate.js";
-import { promptParse } from "./prompt-parse.js";
+import { promptParse } from "./prompt-parse/definition.js";
 import { publishChannel } from "./publish-channel.js";
 import { qaGate } from "./qa-gate.js";
 import { NodeRegistry } from "./registry.js";

@@ -6,7 +6,7 @@ import { imageGenerate } from "./image-generate.js";
 import { grabFrame, regionDifference } from "../lib/media/frames.js";
 import { measureIntegratedLoudness } from "../lib/media/loudness.js";
 import { probeMedia } from "../lib/media/probe.js";
-import { promptParse } from "./prompt-parse.js";
+import { promptParse } from "./prompt-parse/definition.js";
 import { speechSynthesize } from "./speech-synthesize.js";
 import { createNodeTestHarness, type NodeTestHarness } from "../test/node-context.js";
 import { videoComposite } from "./video-composite.js";

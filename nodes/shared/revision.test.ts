@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MediaRef } from "../../schemas/index.js";
 import { imageGenerate } from "../image-generate.js";
-import { promptParse } from "../prompt-parse.js";
+import { promptParse } from "../prompt-parse/definition.js";
 import { notesFor, withRevisionNotes } from "./revision.js";
 import { createNodeTestHarness, type NodeTestHarness } from "../../test/node-context.js";
 

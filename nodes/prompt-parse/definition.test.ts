@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeReplicate, type FakeReplicate } from "../test/fakes/replicate-server.js";
-import type { Brand, Product } from "../schemas/content.js";
-import { formatIssues } from "./shared/rows.js";
-import { REPLICATE_MODELS } from "./providers/replicate/models.js";
-import { createReplicateProvider } from "./providers/replicate/index.js";
-import { promptParse } from "./prompt-parse.js";
-import { consistencySeed } from "./prompts/rule-based.js";
-import { createNodeTestHarness, type NodeTestHarness } from "../test/node-context.js";
+import { startFakeReplicate, type FakeReplicate } from "../../test/fakes/replicate-server.js";
+import type { Brand, Product } from "../../schemas/content.js";
+import { formatIssues } from "../shared/rows.js";
+import { REPLICATE_MODELS } from "../providers/replicate/models.js";
+import { createReplicateProvider } from "../providers/replicate/index.js";
+import { promptParse } from "./definition.js";
+import { consistencySeed } from "./rule-based.js";
+import { createNodeTestHarness, type NodeTestHarness } from "../../test/node-context.js";
 
 const TOKEN = "r8_PromptParseTestToken_0123456789";
 const LLAMA = REPLICATE_MODELS["llama-3-8b-instruct"].ref;

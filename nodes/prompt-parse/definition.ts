@@ -4,14 +4,14 @@
  * local: rule-based. replicate: an instruct LLM asked for JSON (validated, repaired once, then the rules).
  */
 import { z } from "zod";
-import type { AdTexts } from "../schemas/content.js";
-import { notesFor, revisionNotesField, withRevisionNotes } from "./shared/revision.js";
-import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "./shared/generation-config.js";
-import { DEFAULT_TEMPLATES } from "./prompts/default-templates.js";
-import { llmParse } from "./prompts/llm.js";
-import { consistencySeed, ruleBasedScenes, ruleBasedShots, VIEW_ORDER } from "./prompts/rule-based.js";
-import { describeKnownPlaceholders, renderTemplate, unknownPlaceholders, type Language } from "./prompts/template.js";
-import { defineNode, PermanentNodeError } from "./types.js";
+import type { AdTexts } from "../../schemas/content.js";
+import { notesFor, revisionNotesField, withRevisionNotes } from "../shared/revision.js";
+import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "../shared/generation-config.js";
+import { DEFAULT_TEMPLATES } from "./default-templates.js";
+import { llmParse } from "./llm.js";
+import { consistencySeed, ruleBasedScenes, ruleBasedShots, VIEW_ORDER } from "./rule-based.js";
+import { describeKnownPlaceholders, renderTemplate, unknownPlaceholders, type Language } from "./template.js";
+import { defineNode, PermanentNodeError } from "../types.js";
 
 const DEFAULT_LLM = "llama-3-8b-instruct";
 
