@@ -16,7 +16,7 @@ import { outboundRequest } from "../lib/net/index.js";
 import type { MediaRef } from "../schemas/index.js";
 import type { Brand, Product } from "../schemas/content.js";
 import { assetSource } from "../nodes/asset-source/definition.js";
-import { imageGenerate } from "../nodes/image-generate.js";
+import { imageGenerate } from "../nodes/image-generate/definition.js";
 import { filterValue, runFfmpeg } from "../lib/media/ffmpeg.js";
 import { resolveFont } from "../lib/media/fonts.js";
 import { musicBedSource } from "../lib/media/music-bed.js";

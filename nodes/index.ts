@@ -3,7 +3,7 @@
  */
 import { analyticsCollect } from "./analytics-collect.js";
 import { assetSource } from "./asset-source/definition.js";
-import { imageGenerate } from "./image-generate.js";
+import { imageGenerate } from "./image-generate/definition.js";
 import { promptParse } from "./prompt-parse/definition.js";
 import { publishChannel } from "./publish-channel.js";
 import { qaGate } from "./qa-gate.js";

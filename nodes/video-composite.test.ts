@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MediaRef } from "../schemas/index.js";
 import type { Brand, Product } from "../schemas/content.js";
 import { assetSource } from "./asset-source/definition.js";
-import { imageGenerate } from "./image-generate.js";
+import { imageGenerate } from "./image-generate/definition.js";
 import { grabFrame, regionDifference } from "../lib/media/frames.js";
 import { measureIntegratedLoudness } from "../lib/media/loudness.js";
 import { probeMedia } from "../lib/media/probe.js";

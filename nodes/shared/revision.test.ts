@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MediaRef } from "../../schemas/index.js";
-import { imageGenerate } from "../image-generate.js";
+import { imageGenerate } from "../image-generate/definition.js";
 import { promptParse } from "../prompt-parse/definition.js";
 import { notesFor, withRevisionNotes } from "./revision.js";
 import { createNodeTestHarness, type NodeTestHarness } from "../../test/node-context.js";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDatabase, type Database } from "../../db/index.js";
 import { RunEventHub } from "../../engine/events.js";
 import { cancelRun, getRun, waitForRun } from "../../engine/runs.js";
-import { imageGenerate } from "../../nodes/image-generate.js";
+import { imageGenerate } from "../../nodes/image-generate/definition.js";
 import { createLocalProvider } from "../../nodes/providers/local/index.js";
 import { reviewHuman } from "../../nodes/review-human.js";
 import type { MediaRef } from "../../schemas/index.js";

@@ -3,10 +3,10 @@
  * aspect ratio -> one image. local: a studio shot composed from the product photo; replicate: FLUX/SDXL.
  */
 import { z } from "zod";
-import { ShotSchema, type Shot } from "../schemas/content.js";
-import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "./shared/generation-config.js";
-import { notesFor, revisionNotesField, withRevisionNotes } from "./shared/revision.js";
-import { defineNode } from "./types.js";
+import { ShotSchema, type Shot } from "../../schemas/content.js";
+import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "../shared/generation-config.js";
+import { notesFor, revisionNotesField, withRevisionNotes } from "../shared/revision.js";
+import { defineNode } from "../types.js";
 
 const DEFAULT_MODEL = "flux-schnell";
 

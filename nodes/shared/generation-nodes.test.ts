@@ -6,15 +6,15 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeReplicate, type FakeReplicate } from "../test/fakes/replicate-server.js";
-import type { MediaRef } from "../schemas/index.js";
-import { imageGenerate } from "./image-generate.js";
-import { probeMedia } from "../lib/media/probe.js";
-import { createReplicateProvider } from "./providers/replicate/index.js";
-import { REPLICATE_MODELS, estimateReplicateUsd } from "./providers/replicate/models.js";
-import { speechSynthesize } from "./speech-synthesize.js";
-import { createNodeTestHarness, type NodeTestHarness } from "../test/node-context.js";
-import { videoFromImage } from "./video-from-image.js";
+import { startFakeReplicate, type FakeReplicate } from "../../test/fakes/replicate-server.js";
+import type { MediaRef } from "../../schemas/index.js";
+import { imageGenerate } from "../image-generate/definition.js";
+import { probeMedia } from "../../lib/media/probe.js";
+import { createReplicateProvider } from "../providers/replicate/index.js";
+import { REPLICATE_MODELS, estimateReplicateUsd } from "../providers/replicate/models.js";
+import { speechSynthesize } from "../speech-synthesize.js";
+import { createNodeTestHarness, type NodeTestHarness } from "../../test/node-context.js";
+import { videoFromImage } from "../video-from-image.js";
 
 const TOKEN = "r8_GenerationNodesTestToken_abcdef";
 let h: NodeTestHarness;
