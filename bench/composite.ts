@@ -25,7 +25,7 @@ import { createLocalProvider } from "../nodes/providers/local/index.js";
 import { speechSynthesize } from "../nodes/speech-synthesize.js";
 import type { NodeContext, NodeDefinition } from "../nodes/types.js";
 import { videoComposite } from "../nodes/video-composite.js";
-import { videoFromImage } from "../nodes/video-from-image.js";
+import { videoFromImage } from "../nodes/video-from-image/definition.js";
 
 const DURATION = 15;
 const FPS = 30;

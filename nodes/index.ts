@@ -12,7 +12,7 @@ import { reviewHuman } from "./review-human.js";
 import { speechSynthesize } from "./speech-synthesize.js";
 import type { NodeDefinition } from "./types.js";
 import { videoComposite } from "./video-composite.js";
-import { videoFromImage } from "./video-from-image.js";
+import { videoFromImage } from "./video-from-image/definition.js";
 
 export const productNodes: NodeDefinition<any, any>[] = [
   assetSource,

@@ -10,7 +10,7 @@ import { promptParse } from "./prompt-parse/definition.js";
 import { speechSynthesize } from "./speech-synthesize.js";
 import { createNodeTestHarness, type NodeTestHarness } from "../test/node-context.js";
 import { videoComposite } from "./video-composite.js";
-import { videoFromImage } from "./video-from-image.js";
+import { videoFromImage } from "./video-from-image/definition.js";
 
 let h: NodeTestHarness;
 let clips: MediaRef[];

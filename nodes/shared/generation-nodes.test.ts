@@ -14,7 +14,7 @@ import { createReplicateProvider } from "../providers/replicate/index.js";
 import { REPLICATE_MODELS, estimateReplicateUsd } from "../providers/replicate/models.js";
 import { speechSynthesize } from "../speech-synthesize.js";
 import { createNodeTestHarness, type NodeTestHarness } from "../../test/node-context.js";
-import { videoFromImage } from "../video-from-image.js";
+import { videoFromImage } from "../video-from-image/definition.js";
 
 const TOKEN = "r8_GenerationNodesTestToken_abcdef";
 let h: NodeTestHarness;

@@ -3,11 +3,11 @@
  * ffmpeg; replicate: Stable Video Diffusion, Wan, MiniMax...
  */
 import { z } from "zod";
-import { CameraMoveSchema, SceneSchema } from "../schemas/content.js";
-import { RESOLUTIONS } from "../lib/media/aspect.js";
-import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "./shared/generation-config.js";
-import { notesFor, revisionNotesField, withRevisionNotes } from "./shared/revision.js";
-import { defineNode } from "./types.js";
+import { CameraMoveSchema, SceneSchema } from "../../schemas/content.js";
+import { RESOLUTIONS } from "../../lib/media/aspect.js";
+import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "../shared/generation-config.js";
+import { notesFor, revisionNotesField, withRevisionNotes } from "../shared/revision.js";
+import { defineNode } from "../types.js";
 
 const DEFAULT_MODEL = "stable-video-diffusion";
 
