@@ -22,7 +22,7 @@ import { resolveFont } from "../lib/media/fonts.js";
 import { musicBedSource } from "../lib/media/music-bed.js";
 import { promptParse } from "../nodes/prompt-parse/definition.js";
 import { createLocalProvider } from "../nodes/providers/local/index.js";
-import { speechSynthesize } from "../nodes/speech-synthesize.js";
+import { speechSynthesize } from "../nodes/speech-synthesize/definition.js";
 import type { NodeContext, NodeDefinition } from "../nodes/types.js";
 import { videoComposite } from "../nodes/video-composite.js";
 import { videoFromImage } from "../nodes/video-from-image/definition.js";

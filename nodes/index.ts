@@ -9,7 +9,7 @@ import { publishChannel } from "./publish-channel.js";
 import { qaGate } from "./qa-gate.js";
 import { NodeRegistry } from "./registry.js";
 import { reviewHuman } from "./review-human.js";
-import { speechSynthesize } from "./speech-synthesize.js";
+import { speechSynthesize } from "./speech-synthesize/definition.js";
 import type { NodeDefinition } from "./types.js";
 import { videoComposite } from "./video-composite.js";
 import { videoFromImage } from "./video-from-image/definition.js";

@@ -7,7 +7,7 @@ import { grabFrame, regionDifference } from "../lib/media/frames.js";
 import { measureIntegratedLoudness } from "../lib/media/loudness.js";
 import { probeMedia } from "../lib/media/probe.js";
 import { promptParse } from "./prompt-parse/definition.js";
-import { speechSynthesize } from "./speech-synthesize.js";
+import { speechSynthesize } from "./speech-synthesize/definition.js";
 import { createNodeTestHarness, type NodeTestHarness } from "../test/node-context.js";
 import { videoComposite } from "./video-composite.js";
 import { videoFromImage } from "./video-from-image/definition.js";

@@ -12,7 +12,7 @@ import { imageGenerate } from "../image-generate/definition.js";
 import { probeMedia } from "../../lib/media/probe.js";
 import { createReplicateProvider } from "../providers/replicate/index.js";
 import { REPLICATE_MODELS, estimateReplicateUsd } from "../providers/replicate/models.js";
-import { speechSynthesize } from "../speech-synthesize.js";
+import { speechSynthesize } from "../speech-synthesize/definition.js";
 import { createNodeTestHarness, type NodeTestHarness } from "../../test/node-context.js";
 import { videoFromImage } from "../video-from-image/definition.js";
 

@@ -3,8 +3,8 @@
  * Kokoro, MiniMax speech...
  */
 import { z } from "zod";
-import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "./shared/generation-config.js";
-import { defineNode } from "./types.js";
+import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "../shared/generation-config.js";
+import { defineNode } from "../types.js";
 
 const DEFAULT_MODEL = "kokoro-82m";
 
