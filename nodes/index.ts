@@ -11,7 +11,7 @@ import { NodeRegistry } from "./registry.js";
 import { reviewHuman } from "./review-human.js";
 import { speechSynthesize } from "./speech-synthesize/definition.js";
 import type { NodeDefinition } from "./types.js";
-import { videoComposite } from "./video-composite.js";
+import { videoComposite } from "./video-composite/definition.js";
 import { videoFromImage } from "./video-from-image/definition.js";
 
 export const productNodes: NodeDefinition<any, any>[] = [

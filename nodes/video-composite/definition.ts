@@ -6,20 +6,20 @@
  */
 import path from "node:path";
 import { z } from "zod";
-import { AdTextsSchema, type AdTexts, type Brand } from "../schemas/content.js";
-import type { MediaRef } from "../schemas/index.js";
-import { BrandColorsSchema } from "../schemas/content.js";
-import { renderAdAudio } from "./composite/audio.js";
-import { layoutAd } from "./composite/text-layout.js";
-import { planTimeline } from "./composite/timeline.js";
-import { buildCompositeArgs, type CompositeOutput } from "./composite/video-graph.js";
-import { RESOLUTIONS, videoSizeFor } from "../lib/media/aspect.js";
-import { FfmpegError, runFfmpeg } from "../lib/media/ffmpeg.js";
-import { resolveFont } from "../lib/media/fonts.js";
-import { MUSIC_BED_RENDERER } from "../lib/media/music-bed.js";
-import { probeMedia } from "../lib/media/probe.js";
-import { consistencySeed } from "./prompt-parse/rule-based.js";
-import { defineNode, PermanentNodeError } from "./types.js";
+import { AdTextsSchema, type AdTexts, type Brand } from "../../schemas/content.js";
+import type { MediaRef } from "../../schemas/index.js";
+import { BrandColorsSchema } from "../../schemas/content.js";
+import { renderAdAudio } from "./audio.js";
+import { layoutAd } from "./text-layout.js";
+import { planTimeline } from "./timeline.js";
+import { buildCompositeArgs, type CompositeOutput } from "./video-graph.js";
+import { RESOLUTIONS, videoSizeFor } from "../../lib/media/aspect.js";
+import { FfmpegError, runFfmpeg } from "../../lib/media/ffmpeg.js";
+import { resolveFont } from "../../lib/media/fonts.js";
+import { MUSIC_BED_RENDERER } from "../../lib/media/music-bed.js";
+import { probeMedia } from "../../lib/media/probe.js";
+import { consistencySeed } from "../prompt-parse/rule-based.js";
+import { defineNode, PermanentNodeError } from "../types.js";
 
 export const COMPOSITE_RENDERER = "local-composite/1 (ffmpeg)";
 const QUALITY = { draft: { preset: "ultrafast", crf: 26 }, standard: { preset: "veryfast", crf: 21 }, high: { preset: "medium", crf: 18 } } as const;

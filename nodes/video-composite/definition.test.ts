@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MediaRef } from "../schemas/index.js";
-import type { Brand, Product } from "../schemas/content.js";
-import { assetSource } from "./asset-source/definition.js";
-import { imageGenerate } from "./image-generate/definition.js";
-import { grabFrame, regionDifference } from "../lib/media/frames.js";
-import { measureIntegratedLoudness } from "../lib/media/loudness.js";
-import { probeMedia } from "../lib/media/probe.js";
-import { promptParse } from "./prompt-parse/definition.js";
-import { speechSynthesize } from "./speech-synthesize/definition.js";
-import { createNodeTestHarness, type NodeTestHarness } from "../test/node-context.js";
-import { videoComposite } from "./video-composite.js";
-import { videoFromImage } from "./video-from-image/definition.js";
+import type { MediaRef } from "../../schemas/index.js";
+import type { Brand, Product } from "../../schemas/content.js";
+import { assetSource } from "../asset-source/definition.js";
+import { imageGenerate } from "../image-generate/definition.js";
+import { grabFrame, regionDifference } from "../../lib/media/frames.js";
+import { measureIntegratedLoudness } from "../../lib/media/loudness.js";
+import { probeMedia } from "../../lib/media/probe.js";
+import { promptParse } from "../prompt-parse/definition.js";
+import { speechSynthesize } from "../speech-synthesize/definition.js";
+import { createNodeTestHarness, type NodeTestHarness } from "../../test/node-context.js";
+import { videoComposite } from "./definition.js";
+import { videoFromImage } from "../video-from-image/definition.js";
 
 let h: NodeTestHarness;
 let clips: MediaRef[];
