@@ -6,7 +6,7 @@ import { assetSource } from "./asset-source/definition.js";
 import { imageGenerate } from "./image-generate/definition.js";
 import { promptParse } from "./prompt-parse/definition.js";
 import { publishChannel } from "./publish-channel.js";
-import { qaGate } from "./qa-gate.js";
+import { qaGate } from "./qa-gate/definition.js";
 import { NodeRegistry } from "./registry.js";
 import { reviewHuman } from "./review-human.js";
 import { speechSynthesize } from "./speech-synthesize/definition.js";

@@ -13,7 +13,7 @@ import { startRunFromDocument, waitForRun } from "../engine/runs.js";
 import { createMediaStorage } from "../services/storage.js";
 import { publishChannel } from "../nodes/publish-channel.js";
 import { videoConstNode } from "../test/publish.js";
-import { renderTestVideo } from "../nodes/qa/test-videos.js";
+import { renderTestVideo } from "../test/test-videos.js";
 import type { MediaRef } from "../schemas/index.js";
 import { createTestDatabase, type TestDatabase } from "../test/db.js";
 import { graph } from "../test/graphs.js";

@@ -9,7 +9,7 @@ import type { MediaRef } from "../../schemas/index.js";
 import { runFfmpeg } from "../../lib/media/ffmpeg.js";
 import { videoSizeFor } from "../../lib/media/aspect.js";
 import { probeMedia } from "../../lib/media/probe.js";
-import { CHANNEL_SPECS, describeAspect, ratioOf, type ChannelId } from "../qa/channel-specs.js";
+import { CHANNEL_SPECS, describeAspect, ratioOf, type ChannelId } from "../shared/channel-specs.js";
 import type { NodeContext } from "../types.js";
 import type { PublishChannel } from "./ledger.js";
 

@@ -15,9 +15,9 @@ import { analyticsCollect } from "../../nodes/analytics-collect.js";
 import type { InsightsReport } from "../../nodes/analytics/report.js";
 import type { PublicationOutput } from "../../nodes/publish-channel.js";
 import { startPublishTestbed, type PublishTestbed } from "../publish.js";
-import { qaGate } from "../../nodes/qa-gate.js";
-import type { QaReport } from "../../nodes/qa/report.js";
-import { renderTestVideo } from "../../nodes/qa/test-videos.js";
+import { qaGate } from "../../nodes/qa-gate/definition.js";
+import type { QaReport } from "../../nodes/qa-gate/report.js";
+import { renderTestVideo } from "../test-videos.js";
 import { reviewHuman } from "../../nodes/review-human.js";
 
 let tb: PublishTestbed;

@@ -1,6 +1,6 @@
 /** Technical checks from ffprobe metadata against a channel's spec. */
 import type { MediaProbe } from "../../lib/media/probe.js";
-import { describeAspect, ratioOf, type ChannelSpec } from "./channel-specs.js";
+import { describeAspect, ratioOf, type ChannelSpec } from "../shared/channel-specs.js";
 import type { CheckResult } from "./report.js";
 
 export interface TechnicalOptions {

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import sharp from "sharp";
-import { ffColor, runFfmpeg } from "../../lib/media/ffmpeg.js";
+import { ffColor, runFfmpeg } from "../lib/media/ffmpeg.js";
 
 export const TEST_BRAND_COLORS = { primary: "#1f3a5f", secondary: "#f2a541", accent: "#ffffff", background: "#f4f1ea", text: "#ffffff" };
 

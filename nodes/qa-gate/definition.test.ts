@@ -1,13 +1,13 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MediaRef } from "../schemas/index.js";
-import { BrandSchema, type Brand, type Product } from "../schemas/content.js";
-import { channelForShape, qaGate } from "./qa-gate.js";
-import { findPrices } from "./qa/content.js";
-import type { QaReport } from "./qa/report.js";
-import { renderLogo, renderTestVideo, TEST_BRAND_COLORS } from "./qa/test-videos.js";
-import { createNodeTestHarness, type NodeTestHarness } from "../test/node-context.js";
-import { PermanentNodeError } from "./types.js";
+import type { MediaRef } from "../../schemas/index.js";
+import { BrandSchema, type Brand, type Product } from "../../schemas/content.js";
+import { channelForShape, qaGate } from "./definition.js";
+import { findPrices } from "./content.js";
+import type { QaReport } from "./report.js";
+import { renderLogo, renderTestVideo, TEST_BRAND_COLORS } from "../../test/test-videos.js";
+import { createNodeTestHarness, type NodeTestHarness } from "../../test/node-context.js";
+import { PermanentNodeError } from "../types.js";
 
 let h: NodeTestHarness;
 const videos: Record<string, MediaRef> = {};

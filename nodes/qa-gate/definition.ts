@@ -5,16 +5,16 @@
  * (sampled frames), and the overlay texts against the product's name and price.
  */
 import { z } from "zod";
-import { probeMedia } from "../lib/media/probe.js";
-import { brandChecks } from "./qa/brand-checks.js";
-import { CHANNEL_IDS, CHANNEL_SPECS, type ChannelId } from "./qa/channel-specs.js";
-import { collectTexts, contentChecks } from "./qa/content.js";
-import { extractFrames, sampleTimes } from "./qa/frames.js";
-import { flagsOf, routeFor, scoreChecks, type CheckResult, type QaReport } from "./qa/report.js";
-import { analyseSignal } from "./qa/signal.js";
-import { blackCheck, loudnessCheck, silenceCheck } from "./qa/signal-checks.js";
-import { technicalChecks } from "./qa/technical.js";
-import { defineNode, PermanentNodeError } from "./types.js";
+import { probeMedia } from "../../lib/media/probe.js";
+import { brandChecks } from "./brand-checks.js";
+import { CHANNEL_IDS, CHANNEL_SPECS, type ChannelId } from "../shared/channel-specs.js";
+import { collectTexts, contentChecks } from "./content.js";
+import { extractFrames, sampleTimes } from "./frames.js";
+import { flagsOf, routeFor, scoreChecks, type CheckResult, type QaReport } from "./report.js";
+import { analyseSignal } from "./signal.js";
+import { blackCheck, loudnessCheck, silenceCheck } from "./signal-checks.js";
+import { technicalChecks } from "./technical.js";
+import { defineNode, PermanentNodeError } from "../types.js";
 
 export const QaGateConfigSchema = z
   .object({

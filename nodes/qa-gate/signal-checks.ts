@@ -1,5 +1,5 @@
 /** Black frames, silence and loudness as QA checks, from one signal analysis. */
-import type { ChannelSpec } from "./channel-specs.js";
+import type { ChannelSpec } from "../shared/channel-specs.js";
 import type { CheckResult } from "./report.js";
 import { longest, totalLength, type SignalAnalysis } from "./signal.js";
 
