@@ -8,7 +8,7 @@ import { promptParse } from "./prompt-parse/definition.js";
 import { publishChannel } from "./publish-channel.js";
 import { qaGate } from "./qa-gate/definition.js";
 import { NodeRegistry } from "./registry.js";
-import { reviewHuman } from "./review-human.js";
+import { reviewHuman } from "./review-human/definition.js";
 import { speechSynthesize } from "./speech-synthesize/definition.js";
 import type { NodeDefinition } from "./types.js";
 import { videoComposite } from "./video-composite/definition.js";

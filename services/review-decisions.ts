@@ -7,7 +7,7 @@ import type { Sql, Tx } from "../db/index.js";
 import { describeNode } from "../nodes/registry.js";
 import type { NodeRegistry } from "../nodes/registry.js";
 import { REVISION_NOTES_FIELD, RevisionNoteSchema, type RevisionNote } from "../nodes/shared/revision.js";
-import { ReviewPayloadSchema, reviewOutputs, type DecisionRecord, type ReviewPayload } from "../nodes/review/payload.js";
+import { ReviewPayloadSchema, reviewOutputs, type DecisionRecord, type ReviewPayload } from "../nodes/review-human/payload.js";
 import type { Plan } from "../engine/compile.js";
 import { loadPlan } from "../engine/plan-cache.js";
 import { getReview, inWorkspace, refuseIfDecided, REVIEW_ID, ReviewError, type DecisionInput, type ReviewScope, type ReviewView } from "./reviews.js";

@@ -7,7 +7,7 @@ import { RunEventHub } from "../../engine/events.js";
 import { cancelRun, getRun, waitForRun } from "../../engine/runs.js";
 import { imageGenerate } from "../../nodes/image-generate/definition.js";
 import { createLocalProvider } from "../../nodes/providers/local/index.js";
-import { reviewHuman } from "../../nodes/review-human.js";
+import { reviewHuman } from "../../nodes/review-human/definition.js";
 import type { MediaRef } from "../../schemas/index.js";
 import { nodeOutput, startTestEngine, type TestEngine } from "../../test/engine.js";
 import { graph } from "../../test/graphs.js";

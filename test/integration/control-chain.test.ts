@@ -18,7 +18,7 @@ import { startPublishTestbed, type PublishTestbed } from "../publish.js";
 import { qaGate } from "../../nodes/qa-gate/definition.js";
 import type { QaReport } from "../../nodes/qa-gate/report.js";
 import { renderTestVideo } from "../test-videos.js";
-import { reviewHuman } from "../../nodes/review-human.js";
+import { reviewHuman } from "../../nodes/review-human/definition.js";
 
 let tb: PublishTestbed;
 beforeAll(async () => {

@@ -6,11 +6,11 @@
  * the branch, revise sends notes upstream and comes back here.
  */
 import { z } from "zod";
-import type { Product } from "../schemas/content.js";
-import type { MediaRef } from "../schemas/index.js";
-import { QaReportSchema } from "./qa-gate/report.js";
-import { DECISIONS, DEFAULT_ACTIONS, reviewOutputs, type ReviewCandidate, type ReviewPayload } from "./review/payload.js";
-import { defineNode, PermanentNodeError } from "./types.js";
+import type { Product } from "../../schemas/content.js";
+import type { MediaRef } from "../../schemas/index.js";
+import { QaReportSchema } from "../qa-gate/report.js";
+import { DECISIONS, DEFAULT_ACTIONS, reviewOutputs, type ReviewCandidate, type ReviewPayload } from "./payload.js";
+import { defineNode, PermanentNodeError } from "../types.js";
 
 export const ReviewHumanConfigSchema = z.object({
   title: z.string().default("").describe("Shown at the top of the review; default: the node's label or id"),
