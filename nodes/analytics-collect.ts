@@ -11,9 +11,9 @@ import { COLLECTORS, type Collected } from "./analytics/collectors.js";
 import { recommend, type Recommendation } from "./analytics/recommendations.js";
 import { buildReport, RANK_METRICS, type InsightsReport } from "./analytics/report.js";
 import { METRICS, type MetricName, type MetricSample } from "./analytics/store.js";
-import { PlatformError } from "./publishers/http.js";
-import type { PublicationRecord } from "./publishers/ledger.js";
-import { endpointsFromEnv, MissingSecretError } from "./publishers/types.js";
+import { PlatformError } from "./shared/publishers/http.js";
+import type { PublicationRecord } from "./shared/publishers/ledger.js";
+import { endpointsFromEnv, MissingSecretError } from "./shared/publishers/types.js";
 import { defineNode, PermanentNodeError } from "./types.js";
 
 export const AnalyticsCollectConfigSchema = z.object({

@@ -5,7 +5,7 @@ import { analyticsCollect } from "./analytics-collect.js";
 import { assetSource } from "./asset-source/definition.js";
 import { imageGenerate } from "./image-generate/definition.js";
 import { promptParse } from "./prompt-parse/definition.js";
-import { publishChannel } from "./publish-channel.js";
+import { publishChannel } from "./publish-channel/definition.js";
 import { qaGate } from "./qa-gate/definition.js";
 import { NodeRegistry } from "./registry.js";
 import { reviewHuman } from "./review-human/definition.js";

@@ -11,7 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRunFromDocument, waitForRun } from "../engine/runs.js";
 import { createMediaStorage } from "../services/storage.js";
-import { publishChannel } from "../nodes/publish-channel.js";
+import { publishChannel } from "../nodes/publish-channel/definition.js";
 import { videoConstNode } from "../test/publish.js";
 import { renderTestVideo } from "../test/test-videos.js";
 import type { MediaRef } from "../schemas/index.js";

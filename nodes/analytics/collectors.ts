@@ -5,12 +5,12 @@
  *   YouTube:   GET youtubeanalytics/v2/reports?ids=channel==MINE&dimensions=video&filters=video==ID
  *   TikTok:    POST /v2/video/query/?fields=id,view_count,like_count,comment_count,share_count
  */
-import { describeGraphError } from "../publishers/instagram.js";
-import { PlatformClient } from "../publishers/http.js";
-import type { PublicationRecord } from "../publishers/ledger.js";
-import { describeTikTokError } from "../publishers/tiktok.js";
-import { requireSecret, type PlatformEndpoints } from "../publishers/types.js";
-import { describeGoogleError } from "../publishers/youtube.js";
+import { describeGraphError } from "../shared/publishers/instagram.js";
+import { PlatformClient } from "../shared/publishers/http.js";
+import type { PublicationRecord } from "../shared/publishers/ledger.js";
+import { describeTikTokError } from "../shared/publishers/tiktok.js";
+import { requireSecret, type PlatformEndpoints } from "../shared/publishers/types.js";
+import { describeGoogleError } from "../shared/publishers/youtube.js";
 import type { SecretReader } from "../types.js";
 import type { MetricValues, MetricsStore } from "./store.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PublicationRecord } from "../publishers/ledger.js";
+import type { PublicationRecord } from "../shared/publishers/ledger.js";
 import { recommend } from "./recommendations.js";
 import { buildReport, formatLabel } from "./report.js";
 import type { MetricValues } from "./store.js";

@@ -8,7 +8,7 @@
  *   completion = watch time / (views x duration)
  *   roas = revenue / spend
  */
-import type { PublicationFormat, PublicationRecord } from "../publishers/ledger.js";
+import type { PublicationFormat, PublicationRecord } from "../shared/publishers/ledger.js";
 import { METRICS, type MetricName, type MetricValues } from "./store.js";
 
 export const RANK_METRICS = ["engagementRate", "ctr", "views", "watchTimeSec", "completion", "conversions", "revenue", "roas"] as const;

@@ -1,5 +1,5 @@
 import type { MetricsStore } from "../analytics/store.js";
-import type { PublicationLedger } from "../publishers/ledger.js";
+import type { PublicationLedger } from "../shared/publishers/ledger.js";
 import type { NodeContext } from "../types.js";
 import type { GenerationProvider } from "./types.js";
 

@@ -8,7 +8,7 @@ import { nodeOutput } from "../engine.js";
 import { graph } from "../graphs.js";
 import { analyticsCollect } from "../../nodes/analytics-collect.js";
 import type { InsightsReport } from "../../nodes/analytics/report.js";
-import type { PublicationOutput } from "../../nodes/publish-channel.js";
+import type { PublicationOutput } from "../../nodes/publish-channel/definition.js";
 import { startPublishTestbed, type PublishTestbed } from "../publish.js";
 
 let tb: PublishTestbed;

@@ -13,7 +13,7 @@ import { nodeOutput } from "../engine.js";
 import { graph } from "../graphs.js";
 import { analyticsCollect } from "../../nodes/analytics-collect.js";
 import type { InsightsReport } from "../../nodes/analytics/report.js";
-import type { PublicationOutput } from "../../nodes/publish-channel.js";
+import type { PublicationOutput } from "../../nodes/publish-channel/definition.js";
 import { startPublishTestbed, type PublishTestbed } from "../publish.js";
 import { qaGate } from "../../nodes/qa-gate/definition.js";
 import type { QaReport } from "../../nodes/qa-gate/report.js";

@@ -13,7 +13,7 @@
 import { createHmac } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { guardedFetch } from "../../lib/net/index.js";
+import { guardedFetch } from "../../../lib/net/index.js";
 import { PlatformClient, PlatformError, retryableStatus, type ErrorShape } from "./http.js";
 import { requireSecret, type AdapterContext, type PlatformAdapter } from "./types.js";
 

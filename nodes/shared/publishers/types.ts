@@ -1,5 +1,5 @@
 /** What a platform adapter is given, and what it returns. */
-import type { SecretReader } from "../types.js";
+import type { SecretReader } from "../../types.js";
 import type { PublicationLedger, PublicationRecord, PublishChannel, PublishRequest } from "./ledger.js";
 
 export interface PlatformEndpoints {

@@ -2,15 +2,15 @@
  * publish.channel: an approved video (+ caption, hashtags, schedule) -> one publication per channel.
  * Each platform adapter follows the platform's real API flow; the video is first prepared to the
  * channel's spec. The publication ledger (ctx.provider("publications")) makes it at-most-once per
- * run/node/item/channel across retries and crashes: see nodes/publishers/ledger.ts.
+ * run/node/item/channel across retries and crashes: see nodes/shared/publishers/ledger.ts.
  */
 import { z } from "zod";
-import { PlatformError } from "./publishers/http.js";
-import { PUBLISH_CHANNELS, type PublicationRecord, type PublishChannel, type PublishRequest } from "./publishers/ledger.js";
-import { prepareForChannel } from "./publishers/prepare.js";
-import { publishRecord } from "./publishers/publish-record.js";
-import { endpointsFromEnv } from "./publishers/types.js";
-import { defineNode, PermanentNodeError } from "./types.js";
+import { PlatformError } from "../shared/publishers/http.js";
+import { PUBLISH_CHANNELS, type PublicationRecord, type PublishChannel, type PublishRequest } from "../shared/publishers/ledger.js";
+import { prepareForChannel } from "./prepare.js";
+import { publishRecord } from "../shared/publishers/publish-record.js";
+import { endpointsFromEnv } from "../shared/publishers/types.js";
+import { defineNode, PermanentNodeError } from "../types.js";
 
 export const PublishChannelConfigSchema = z
   .object({

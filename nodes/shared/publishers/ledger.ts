@@ -12,7 +12,7 @@
  *     publish id), so a retry resumes that object instead of creating a second post;
  *  4. complete()/fail() at the end. A record that is `published` is never published again.
  */
-import type { MediaRef } from "../../schemas/index.js";
+import type { MediaRef } from "../../../schemas/index.js";
 
 export const PUBLISH_CHANNELS = ["instagram_reels", "youtube_shorts", "tiktok", "library", "webhook"] as const;
 export type PublishChannel = (typeof PUBLISH_CHANNELS)[number];

@@ -5,7 +5,7 @@
  * messages are built from the platform's error fields, never from request URLs or headers).
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { OutboundRefusedError } from "../../lib/net/index.js";
+import { OutboundRefusedError } from "../../../lib/net/index.js";
 import type { PublicationError, PublishChannel } from "./ledger.js";
 
 export class PlatformError extends Error {
