@@ -1,7 +1,7 @@
 /**
  * The product registry: every finished node type. A node that is not done is not listed here.
  */
-import { analyticsCollect } from "./analytics-collect.js";
+import { analyticsCollect } from "./analytics-collect/definition.js";
 import { assetSource } from "./asset-source/definition.js";
 import { imageGenerate } from "./image-generate/definition.js";
 import { promptParse } from "./prompt-parse/definition.js";

@@ -1,4 +1,4 @@
-import type { MetricsStore } from "../analytics/store.js";
+import type { MetricsStore } from "../shared/metrics-store.js";
 import type { PublicationLedger } from "../shared/publishers/ledger.js";
 import type { NodeContext } from "../types.js";
 import type { GenerationProvider } from "./types.js";

@@ -12,7 +12,7 @@ import { describeTikTokError } from "../shared/publishers/tiktok.js";
 import { requireSecret, type PlatformEndpoints } from "../shared/publishers/types.js";
 import { describeGoogleError } from "../shared/publishers/youtube.js";
 import type { SecretReader } from "../types.js";
-import type { MetricValues, MetricsStore } from "./store.js";
+import type { MetricValues, MetricsStore } from "../shared/metrics-store.js";
 
 export interface CollectContext {
   endpoints: PlatformEndpoints;

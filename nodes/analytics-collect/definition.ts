@@ -6,15 +6,15 @@
  * collects everything published in the window (a daily analytics graph on a cron trigger).
  */
 import { z } from "zod";
-import { PublicationValueSchema } from "../schemas/index.js";
-import { COLLECTORS, type Collected } from "./analytics/collectors.js";
-import { recommend, type Recommendation } from "./analytics/recommendations.js";
-import { buildReport, RANK_METRICS, type InsightsReport } from "./analytics/report.js";
-import { METRICS, type MetricName, type MetricSample } from "./analytics/store.js";
-import { PlatformError } from "./shared/publishers/http.js";
-import type { PublicationRecord } from "./shared/publishers/ledger.js";
-import { endpointsFromEnv, MissingSecretError } from "./shared/publishers/types.js";
-import { defineNode, PermanentNodeError } from "./types.js";
+import { PublicationValueSchema } from "../../schemas/index.js";
+import { COLLECTORS, type Collected } from "./collectors.js";
+import { recommend, type Recommendation } from "./recommendations.js";
+import { buildReport, RANK_METRICS, type InsightsReport } from "./report.js";
+import { METRICS, type MetricName, type MetricSample } from "../shared/metrics-store.js";
+import { PlatformError } from "../shared/publishers/http.js";
+import type { PublicationRecord } from "../shared/publishers/ledger.js";
+import { endpointsFromEnv, MissingSecretError } from "../shared/publishers/types.js";
+import { defineNode, PermanentNodeError } from "../types.js";
 
 export const AnalyticsCollectConfigSchema = z.object({
   windowDays: z.number().min(0.01).max(365).default(7).describe("How far back to look, in days"),

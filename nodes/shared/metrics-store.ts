@@ -3,7 +3,7 @@
  * PostgreSQL by services/metrics-store.ts. Samples are a time series: every collection appends
  * one value per publication and metric, as the source reports it for the window.
  */
-import type { PublicationRecord } from "../shared/publishers/ledger.js";
+import type { PublicationRecord } from "./publishers/ledger.js";
 
 export const METRICS = ["views", "impressions", "clicks", "watchTimeSec", "likes", "comments", "shares", "saves", "conversions", "revenue", "spend"] as const;
 export type MetricName = (typeof METRICS)[number];

@@ -9,7 +9,7 @@
  *   roas = revenue / spend
  */
 import type { PublicationFormat, PublicationRecord } from "../shared/publishers/ledger.js";
-import { METRICS, type MetricName, type MetricValues } from "./store.js";
+import { METRICS, type MetricName, type MetricValues } from "../shared/metrics-store.js";
 
 export const RANK_METRICS = ["engagementRate", "ctr", "views", "watchTimeSec", "completion", "conversions", "revenue", "roas"] as const;
 export type RankMetric = (typeof RANK_METRICS)[number];

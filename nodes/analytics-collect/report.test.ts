@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { PublicationRecord } from "../shared/publishers/ledger.js";
 import { recommend } from "./recommendations.js";
 import { buildReport, formatLabel } from "./report.js";
-import type { MetricValues } from "./store.js";
+import type { MetricValues } from "../shared/metrics-store.js";
 
 /** A publication record as the ledger returns it, with what the report reads. */
 function pub(id: string, channel: PublicationRecord["channel"], product: string, format: { aspectRatio: string; durationSec: number }): PublicationRecord {
