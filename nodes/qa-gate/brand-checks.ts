@@ -3,7 +3,7 @@ import type { Brand } from "../../schemas/content.js";
 import { analyseColors } from "./colors.js";
 import type { RawFrame } from "./frames.js";
 import { findLogo } from "./logo.js";
-import type { CheckResult } from "./report.js";
+import type { CheckResult } from "../shared/qa-report.js";
 
 export interface BrandCheckOptions {
   toleranceDeltaE: number;

@@ -4,7 +4,7 @@
  * "1.299,00 kr.", "49,99 €"), so a wrong price is caught whatever the locale.
  */
 import type { Product } from "../../schemas/content.js";
-import type { CheckResult } from "./report.js";
+import type { CheckResult } from "../shared/qa-report.js";
 
 const CURRENCY_MARK = /^(?:[$€£¥]|kr\.?|dkk|sek|nok|eur|usd|gbp|chf|jpy)$/i;
 

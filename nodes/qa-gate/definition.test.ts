@@ -4,7 +4,7 @@ import type { MediaRef } from "../../schemas/index.js";
 import { BrandSchema, type Brand, type Product } from "../../schemas/content.js";
 import { channelForShape, qaGate } from "./definition.js";
 import { findPrices } from "./content.js";
-import type { QaReport } from "./report.js";
+import type { QaReport } from "../shared/qa-report.js";
 import { renderLogo, renderTestVideo, TEST_BRAND_COLORS } from "../../test/test-videos.js";
 import { createNodeTestHarness, type NodeTestHarness } from "../../test/node-context.js";
 import { PermanentNodeError } from "../types.js";

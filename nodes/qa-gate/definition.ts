@@ -10,7 +10,7 @@ import { brandChecks } from "./brand-checks.js";
 import { CHANNEL_IDS, CHANNEL_SPECS, type ChannelId } from "../shared/channel-specs.js";
 import { collectTexts, contentChecks } from "./content.js";
 import { extractFrames, sampleTimes } from "./frames.js";
-import { flagsOf, routeFor, scoreChecks, type CheckResult, type QaReport } from "./report.js";
+import { flagsOf, routeFor, scoreChecks, type CheckResult, type QaReport } from "../shared/qa-report.js";
 import { analyseSignal } from "./signal.js";
 import { blackCheck, loudnessCheck, silenceCheck } from "./signal-checks.js";
 import { technicalChecks } from "./technical.js";

@@ -1,6 +1,6 @@
 /** Black frames, silence and loudness as QA checks, from one signal analysis. */
 import type { ChannelSpec } from "../shared/channel-specs.js";
-import type { CheckResult } from "./report.js";
+import type { CheckResult } from "../shared/qa-report.js";
 import { longest, totalLength, type SignalAnalysis } from "./signal.js";
 
 export interface SignalCheckOptions {

@@ -1,7 +1,7 @@
 /** Technical checks from ffprobe metadata against a channel's spec. */
 import type { MediaProbe } from "../../lib/media/probe.js";
 import { describeAspect, ratioOf, type ChannelSpec } from "../shared/channel-specs.js";
-import type { CheckResult } from "./report.js";
+import type { CheckResult } from "../shared/qa-report.js";
 
 export interface TechnicalOptions {
   /** The duration the ad was made for, when known; checked with `durationToleranceSec`. */

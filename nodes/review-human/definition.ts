@@ -8,7 +8,7 @@
 import { z } from "zod";
 import type { Product } from "../../schemas/content.js";
 import type { MediaRef } from "../../schemas/index.js";
-import { QaReportSchema } from "../qa-gate/report.js";
+import { QaReportSchema } from "../shared/qa-report.js";
 import { DECISIONS, DEFAULT_ACTIONS, reviewOutputs, type ReviewCandidate, type ReviewPayload } from "./payload.js";
 import { defineNode, PermanentNodeError } from "../types.js";
 

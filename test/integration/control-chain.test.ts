@@ -16,7 +16,7 @@ import type { InsightsReport } from "../../nodes/analytics-collect/report.js";
 import type { PublicationOutput } from "../../nodes/publish-channel/definition.js";
 import { startPublishTestbed, type PublishTestbed } from "../publish.js";
 import { qaGate } from "../../nodes/qa-gate/definition.js";
-import type { QaReport } from "../../nodes/qa-gate/report.js";
+import type { QaReport } from "../../nodes/shared/qa-report.js";
 import { renderTestVideo } from "../test-videos.js";
 import { reviewHuman } from "../../nodes/review-human/definition.js";
 
