@@ -5,7 +5,7 @@ import { formatIssues } from "../shared/rows.js";
 import { REPLICATE_MODELS } from "../providers/replicate/models.js";
 import { createReplicateProvider } from "../providers/replicate/index.js";
 import { promptParse } from "./definition.js";
-import { consistencySeed } from "./rule-based.js";
+import { consistencySeed } from "../../lib/seed.js";
 import { createNodeTestHarness, type NodeTestHarness } from "../../test/node-context.js";
 
 const TOKEN = "r8_PromptParseTestToken_0123456789";

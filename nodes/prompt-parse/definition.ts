@@ -9,7 +9,8 @@ import { notesFor, revisionNotesField, withRevisionNotes } from "../shared/revis
 import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "../shared/generation-config.js";
 import { DEFAULT_TEMPLATES } from "./default-templates.js";
 import { llmParse } from "./llm.js";
-import { consistencySeed, ruleBasedScenes, ruleBasedShots, VIEW_ORDER } from "./rule-based.js";
+import { consistencySeed } from "../../lib/seed.js";
+import { ruleBasedScenes, ruleBasedShots, VIEW_ORDER } from "./rule-based.js";
 import { describeKnownPlaceholders, renderTemplate, unknownPlaceholders, type Language } from "./template.js";
 import { defineNode, PermanentNodeError } from "../types.js";
 

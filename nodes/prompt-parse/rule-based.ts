@@ -3,7 +3,6 @@
  * prompt per view sharing one consistency seed, a scene per view with a camera move that suits the
  * view, and a voice-over script from the template.
  */
-import { createHash } from "node:crypto";
 import type { Brand, CameraMove, Product, Scene, Shot } from "../../schemas/content.js";
 
 export const VIEW_ORDER = ["front", "side", "detail", "lifestyle", "top", "back"] as const;
@@ -27,11 +26,6 @@ const VIEW_CAMERA: Record<string, CameraMove> = {
 };
 
 export const NEGATIVE_PROMPT = "blurry, distorted, extra objects, text artifacts, watermark, low quality, deformed product";
-
-/** A stable 31-bit seed from the product id, so every view of a product shares it run after run. */
-export function consistencySeed(productId: string): number {
-  return createHash("sha256").update(productId).digest().readUInt32BE(0) & 0x7fffffff;
-}
 
 export interface ParseInputs {
   product: Product;

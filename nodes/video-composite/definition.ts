@@ -18,7 +18,7 @@ import { FfmpegError, runFfmpeg } from "../../lib/media/ffmpeg.js";
 import { resolveFont } from "../../lib/media/fonts.js";
 import { MUSIC_BED_RENDERER } from "../../lib/media/music-bed.js";
 import { probeMedia } from "../../lib/media/probe.js";
-import { consistencySeed } from "../prompt-parse/rule-based.js";
+import { consistencySeed } from "../../lib/seed.js";
 import { defineNode, PermanentNodeError } from "../types.js";
 
 export const COMPOSITE_RENDERER = "local-composite/1 (ffmpeg)";
