@@ -4,7 +4,7 @@
  */
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assetSource } from "../nodes/asset-source.js";
+import { assetSource } from "../nodes/asset-source/definition.js";
 import { nodeOutput, startTestEngine, type TestEngine } from "../test/engine.js";
 import { graph } from "../test/graphs.js";
 import { testRegistry } from "../test/nodes.js";

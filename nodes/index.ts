@@ -1,18 +1,18 @@
 /**
  * The product registry: every finished node type. A node that is not done is not listed here.
  */
-import { analyticsCollect } from "./analytics-collect.js";
-import { assetSource } from "./asset-source.js";
-import { imageGenerate } from "./image-generate.js";
-import { promptParse } from "./prompt-parse.js";
-import { publishChannel } from "./publish-channel.js";
-import { qaGate } from "./qa-gate.js";
+import { analyticsCollect } from "./analytics-collect/definition.js";
+import { assetSource } from "./asset-source/definition.js";
+import { imageGenerate } from "./image-generate/definition.js";
+import { promptParse } from "./prompt-parse/definition.js";
+import { publishChannel } from "./publish-channel/definition.js";
+import { qaGate } from "./qa-gate/definition.js";
 import { NodeRegistry } from "./registry.js";
-import { reviewHuman } from "./review-human.js";
-import { speechSynthesize } from "./speech-synthesize.js";
+import { reviewHuman } from "./review-human/definition.js";
+import { speechSynthesize } from "./speech-synthesize/definition.js";
 import type { NodeDefinition } from "./types.js";
-import { videoComposite } from "./video-composite.js";
-import { videoFromImage } from "./video-from-image.js";
+import { videoComposite } from "./video-composite/definition.js";
+import { videoFromImage } from "./video-from-image/definition.js";
 
 export const productNodes: NodeDefinition<any, any>[] = [
   assetSource,

@@ -6,7 +6,7 @@
  */
 import type { z } from "zod";
 import { PORT_VALUE_SCHEMAS, type PortSpec } from "../schemas/index.js";
-import { formatIssues } from "./assets/rows.js";
+import { formatIssues } from "./shared/rows.js";
 
 /** A skipped upstream item arrives as a hole marker (engine/fanout.ts SKIPPED); nodes may not import the engine. */
 const isHole = (v: unknown) => typeof v === "object" && v !== null && (v as { $skipped?: unknown }).$skipped === true;

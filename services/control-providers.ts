@@ -5,7 +5,7 @@
  */
 import type { Sql } from "../db/index.js";
 import type { ProviderFactory } from "../nodes/providers/index.js";
-import { endpointsFromEnv } from "../nodes/publishers/types.js";
+import { endpointsFromEnv } from "../nodes/shared/publishers/types.js";
 import { createMetricsStore } from "./metrics-store.js";
 import { createPublicationLedger, publicUrlFromEnv, type LedgerOptions } from "./publications.js";
 

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { Sql } from "../db/index.js";
-import type { PublishRequest } from "../nodes/publishers/ledger.js";
+import type { PublishRequest } from "../nodes/shared/publishers/ledger.js";
 
 export interface LibraryItem {
   id: string;

@@ -1,7 +1,7 @@
-/** The metric time series and the library's own counts on PostgreSQL (contract: nodes/analytics/store.ts). */
+/** The metric time series and the library's own counts on PostgreSQL (contract: nodes/shared/metrics-store.ts). */
 import type { Sql } from "../db/index.js";
-import type { MetricSample, MetricsStore, MetricValues } from "../nodes/analytics/store.js";
-import type { PublicationRecord } from "../nodes/publishers/ledger.js";
+import type { MetricSample, MetricsStore, MetricValues } from "../nodes/shared/metrics-store.js";
+import type { PublicationRecord } from "../nodes/shared/publishers/ledger.js";
 import { toRecord } from "./publications.js";
 
 export function createMetricsStore(sql: Sql): MetricsStore {

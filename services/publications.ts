@@ -1,10 +1,10 @@
 /**
- * The publication ledger on PostgreSQL (see nodes/publishers/ledger.ts for the contract), the
+ * The publication ledger on PostgreSQL (see nodes/shared/publishers/ledger.ts for the contract), the
  * queries the content library's pages use, and the claim of due scheduled publications.
  */
 import type { Queryable, Sql } from "../db/index.js";
 import { toJsonb } from "../db/index.js";
-import type { PublicationError, PublicationIntent, PublicationLedger, PublicationRecord } from "../nodes/publishers/ledger.js";
+import type { PublicationError, PublicationIntent, PublicationLedger, PublicationRecord } from "../nodes/shared/publishers/ledger.js";
 import { publicUrlSetting } from "./public-url.js";
 import { iso } from "../lib/time.js";
 

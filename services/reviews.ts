@@ -10,7 +10,7 @@
  * comes back to review, with a new id), so every round of a review has its own id and decision.
  */
 import type { Sql, Tx } from "../db/index.js";
-import { ReviewPayloadSchema, type Decision, type DecisionRecord, type ReviewPayload } from "../nodes/review/payload.js";
+import { ReviewPayloadSchema, type Decision, type DecisionRecord, type ReviewPayload } from "../nodes/review-human/payload.js";
 import { scopeWorkspace, type Scope } from "../lib/scope.js";
 import { iso } from "../lib/time.js";
 

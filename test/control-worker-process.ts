@@ -9,7 +9,7 @@ import { controlProviders } from "../services/control-providers.js";
 import { startWorker } from "../engine/index.js";
 import { createMediaStorage } from "../services/storage.js";
 import { createLocalProvider } from "../nodes/providers/local/index.js";
-import { publishChannel } from "../nodes/publish-channel.js";
+import { publishChannel } from "../nodes/publish-channel/definition.js";
 import { productConstNode, videoConstNode } from "./publish.js";
 import { testRegistry } from "./nodes.js";
 

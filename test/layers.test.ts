@@ -28,7 +28,7 @@ const MAY_IMPORT: Record<string, string[]> = {
  * against the asset.source node's real config schema (in the app that schema arrives through the
  * API's catalog). Cross-layer flows (node + engine + services + server) live in test/integration/.
  */
-const KNOWN: string[] = ["editor/src/uploads/fields.test.ts -> nodes/asset-source.js"];
+const KNOWN: string[] = ["editor/src/uploads/fields.test.ts -> nodes/asset-source/definition.js"];
 
 const SKIP = new Set(["node_modules", "dist", ".git"]);
 
@@ -182,7 +182,7 @@ describe("layers", () => {
 
   it("the rule itself catches an upward import", () => {
     expect(allowed("engine/worker.ts", "services/storage.js")).toBe(false);
-    expect(allowed("nodes/qa-gate.ts", "engine/runs.js")).toBe(false);
+    expect(allowed("nodes/qa-gate/definition.ts", "engine/runs.js")).toBe(false);
     expect(allowed("lib/media/probe.ts", "nodes/types.js")).toBe(false);
     expect(allowed("editor/src/App.tsx", "server/app.js")).toBe(false);
     expect(allowed("server/runtime.ts", "services/storage.js")).toBe(true);

@@ -16,8 +16,8 @@ import { graph } from "./graphs.js";
 import { testRegistry } from "./nodes.js";
 import { createLocalProvider } from "../nodes/providers/local/index.js";
 import type { ProviderFactory } from "../nodes/providers/index.js";
-import { renderTestVideo } from "../nodes/qa/test-videos.js";
-import { publishChannel } from "../nodes/publish-channel.js";
+import { renderTestVideo } from "./test-videos.js";
+import { publishChannel } from "../nodes/publish-channel/definition.js";
 import { defineNode, type NodeDefinition } from "../nodes/types.js";
 import { z } from "zod";
 

@@ -7,7 +7,7 @@ import path from "node:path";
 import { connectDatabase } from "../db/index.js";
 import { startWorker } from "../engine/index.js";
 import { createMediaStorage } from "../services/storage.js";
-import { imageGenerate } from "../nodes/image-generate.js";
+import { imageGenerate } from "../nodes/image-generate/definition.js";
 import { createLocalProvider } from "../nodes/providers/local/index.js";
 import { createReplicateProvider } from "../nodes/providers/replicate/index.js";
 import { testRegistry } from "./nodes.js";

@@ -1,6 +1,6 @@
-import type { MetricsStore } from "../analytics/store.js";
-import type { PublicationLedger } from "../publishers/ledger.js";
-import type { PlatformEndpoints } from "../publishers/endpoints.js";
+import type { MetricsStore } from "../shared/metrics-store.js";
+import type { PublicationLedger } from "../shared/publishers/ledger.js";
+import type { PlatformEndpoints } from "../shared/publishers/endpoints.js";
 import type { NodeContext } from "../types.js";
 import type { GenerationProvider } from "./types.js";
 

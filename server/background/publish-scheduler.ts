@@ -8,9 +8,9 @@
 import path from "node:path";
 import { claimDuePublications, createPublicationLedger, publicUrlFromEnv } from "../../services/publications.js";
 import { envSecrets } from "../../engine/secrets.js";
-import { PlatformError } from "../../nodes/publishers/http.js";
-import { publishRecord } from "../../nodes/publishers/publish-record.js";
-import { endpointsFromEnv } from "../../nodes/publishers/types.js";
+import { PlatformError } from "../../nodes/shared/publishers/http.js";
+import { publishRecord } from "../../nodes/shared/publishers/publish-record.js";
+import { endpointsFromEnv } from "../../nodes/shared/publishers/types.js";
 import type { SecretReader } from "../../nodes/types.js";
 import { secretsForRun } from "../auth/workspace-secrets.js";
 import type { BackgroundLoop } from "./loop.js";

@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TriggerScheduler } from "../../services/triggers/scheduler.js";
 import { createTrigger } from "../../services/triggers/store.js";
-import { qaGate } from "../../nodes/qa-gate.js";
+import { qaGate } from "../../nodes/qa-gate/definition.js";
 import { CreateTriggerBodySchema, type CalendarView } from "../../schemas/triggers.js";
 import { startTestEngine, type TestEngine } from "../../test/engine.js";
 import { graph } from "../../test/graphs.js";

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunEventHub } from "../../engine/events.js";
 import { waitForRun } from "../../engine/runs.js";
 import { signWebhook } from "../../services/triggers/webhook.js";
-import { assetSource } from "../../nodes/asset-source.js";
+import { assetSource } from "../../nodes/asset-source/definition.js";
 import { nodeOutput, startTestEngine, type TestEngine } from "../../test/engine.js";
 import { graph } from "../../test/graphs.js";
 import { testRegistry } from "../../test/nodes.js";

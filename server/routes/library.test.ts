@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Hono } from "hono";
 import { RunEventHub } from "../../engine/events.js";
 import { nodeOutput } from "../../test/engine.js";
-import type { PublicationOutput } from "../../nodes/publish-channel.js";
+import type { PublicationOutput } from "../../nodes/publish-channel/definition.js";
 import { startPublishTestbed, type PublishTestbed } from "../../test/publish.js";
 import { createApp } from "../app.js";
 import { libraryFeature } from "./library.js";

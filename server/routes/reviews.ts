@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { decideReview } from "../../services/review-decisions.js";
 import { getReview, listReviews, REVIEW_ID, ReviewError } from "../../services/reviews.js";
-import { DECISIONS } from "../../nodes/review/payload.js";
+import { DECISIONS } from "../../nodes/review-human/payload.js";
 import { writeAudit } from "../auth/audit.js";
 import { authOf } from "../auth/middleware.js";
 import { scopeOf } from "../auth/scope.js";

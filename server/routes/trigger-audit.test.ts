@@ -9,7 +9,7 @@ import { RunEventHub } from "../../engine/events.js";
 import { createGraph, createVersion } from "../../services/graphs.js";
 import { TriggerScheduler } from "../../services/triggers/scheduler.js";
 import { signWebhook } from "../../services/triggers/webhook.js";
-import { assetSource } from "../../nodes/asset-source.js";
+import { assetSource } from "../../nodes/asset-source/definition.js";
 import type { GraphDocument } from "../../schemas/index.js";
 import { asSession, createMember, createTestWorkspace, defaultWorkspaceId, sessionFor, signedInOwner, type Requester } from "../../test/auth.js";
 import { startTestEngine, type TestEngine } from "../../test/engine.js";

@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunEventHub } from "../../engine/events.js";
 import { TriggerScheduler } from "../../services/triggers/scheduler.js";
-import { assetSource } from "../../nodes/asset-source.js";
+import { assetSource } from "../../nodes/asset-source/definition.js";
 import { startTestEngine, type TestEngine } from "../../test/engine.js";
 import { graph } from "../../test/graphs.js";
 import { testRegistry } from "../../test/nodes.js";

@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectDatabase, type Database } from "../../db/index.js";
-import { assetSource } from "../../nodes/asset-source.js";
+import { assetSource } from "../../nodes/asset-source/definition.js";
 import { CreateTriggerBodySchema } from "../../schemas/triggers.js";
 import { nodeOutput, startTestEngine, type TestEngine } from "../../test/engine.js";
 import { graph } from "../../test/graphs.js";

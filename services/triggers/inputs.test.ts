@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assetSource } from "../../nodes/asset-source.js";
+import { assetSource } from "../../nodes/asset-source/definition.js";
 import { testRegistry } from "../../test/nodes.js";
 import { graph } from "../../test/graphs.js";
 import { GraphDocumentSchema } from "../../schemas/index.js";

@@ -6,9 +6,9 @@ import { createApp } from "../../server/app.js";
 import { libraryFeature } from "../../server/routes/library.js";
 import { nodeOutput } from "../engine.js";
 import { graph } from "../graphs.js";
-import { analyticsCollect } from "../../nodes/analytics-collect.js";
-import type { InsightsReport } from "../../nodes/analytics/report.js";
-import type { PublicationOutput } from "../../nodes/publish-channel.js";
+import { analyticsCollect } from "../../nodes/analytics-collect/definition.js";
+import type { InsightsReport } from "../../nodes/analytics-collect/report.js";
+import type { PublicationOutput } from "../../nodes/publish-channel/definition.js";
 import { startPublishTestbed, type PublishTestbed } from "../publish.js";
 
 let tb: PublishTestbed;

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { waitForRun } from "../../engine/runs.js";
 import { nodeOutput } from "../engine.js";
-import type { PublicationOutput } from "../../nodes/publish-channel.js";
+import type { PublicationOutput } from "../../nodes/publish-channel/definition.js";
 import { startPublishTestbed, type PublishTestbed } from "../publish.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");

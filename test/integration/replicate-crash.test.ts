@@ -13,7 +13,7 @@ import { nodeOutput, startTestEngine, type TestEngine } from "../engine.js";
 import { startFakeReplicate, type FakeReplicate } from "../fakes/replicate-server.js";
 import { graph } from "../graphs.js";
 import { testRegistry } from "../nodes.js";
-import { imageGenerate } from "../../nodes/image-generate.js";
+import { imageGenerate } from "../../nodes/image-generate/definition.js";
 import { createLocalProvider } from "../../nodes/providers/local/index.js";
 import { createReplicateProvider } from "../../nodes/providers/replicate/index.js";
 import { REPLICATE_MODELS } from "../../nodes/providers/replicate/models.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { AssetSourceConfigSchema } from "../../../nodes/asset-source.js";
+import { AssetSourceConfigSchema } from "../../../nodes/asset-source/definition.js";
 import type { JsonSchema } from "../graph/schema.js";
 import { acceptAttribute, fileFieldAccept, fileValue, formatBytes, kindFor, pickFiles, previewUrl, uploadFits } from "./fields.js";
 
