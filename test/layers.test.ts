@@ -28,7 +28,7 @@ const MAY_IMPORT: Record<string, string[]> = {
  * against the asset.source node's real config schema (in the app that schema arrives through the
  * API's catalog). Cross-layer flows (node + engine + services + server) live in test/integration/.
  */
-const KNOWN: string[] = ["editor/src/uploads/fields.test.ts -> nodes/asset-source/definition.js"];
+const KNOWN: string[] = [];
 
 const SKIP = new Set(["node_modules", "dist", ".git"]);
 

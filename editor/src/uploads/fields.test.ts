@@ -1,20 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
-import { AssetSourceConfigSchema } from "../../../nodes/asset-source/definition.js";
-import type { JsonSchema } from "../graph/schema.js";
 import { acceptAttribute, fileFieldAccept, fileValue, formatBytes, kindFor, pickFiles, previewUrl, uploadFits } from "./fields.js";
-
-// The same conversion the server's catalog uses (nodes/registry.ts describeNode).
-const toSchema = (t: z.ZodType) => z.toJSONSchema(t, { io: "input", unrepresentable: "any" }) as JsonSchema;
-
-/** Every string field of a schema as the form names it (list items as `name[0]`), with what it accepts. */
-function fileFields(s: JsonSchema, prefix = "", key = ""): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  if (s.type === "string" && !s.enum) out[prefix] = fileFieldAccept(s, key);
-  for (const [k, p] of Object.entries(s.properties ?? {})) Object.assign(out, fileFields(p, prefix ? `${prefix}.${k}` : k, k));
-  if (s.items) Object.assign(out, fileFields(s.items, `${prefix}[0]`, `${key}[0]`));
-  return out;
-}
 
 const hash = "ab".repeat(32);
 const upload = (mime: string, kind: "image" | "video" | "audio" | "file", thumbnail?: string) => ({
@@ -22,17 +7,6 @@ const upload = (mime: string, kind: "image" | "video" | "audio" | "file", thumbn
 });
 
 describe("file fields", () => {
-  it("finds asset.source's catalogue file, product images and brand logo, and nothing else", () => {
-    const fields = fileFields(toSchema(AssetSourceConfigSchema));
-    expect(fields.file).toBe("catalogue");
-    expect(fields["products[0].images[0]"]).toBe("image");
-    expect(fields["brand.logo"]).toBe("image");
-    const others = Object.entries(fields).filter(([k, v]) => v !== null && !["file", "products[0].images[0]", "brand.logo"].includes(k));
-    expect(others).toEqual([]);
-    expect(fields["products[0].name"]).toBeNull();
-    expect(fields["brand.tone"]).toBeNull();
-  });
-
   it("honours a schema that declares a file field, and ignores non-strings", () => {
     expect(fileFieldAccept({ type: "string", format: "file" }, "source")).toBe("catalogue");
     expect(fileFieldAccept({ type: "string", "x-accept": "image" }, "poster")).toBe("image");
