@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from "../test/db.js";
 import { defaultWorkspaceId } from "../test/auth.js";
 import { loadSecretKey } from "./auth/secret-key.js";
 import { consumeSignInLink } from "./auth/sign-in-links.js";
-import { putSecret } from "./auth/workspace-secrets.js";
+import { putSecret } from "../services/secrets/workspace-secrets.js";
 import { createUser } from "./auth/users.js";
 
 const run = promisify(execFile);

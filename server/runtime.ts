@@ -22,7 +22,7 @@ import { collabAuthorizer } from "./auth/collab-access.js";
 import { ensureOwner, type OwnerSetup } from "./auth/owner.js";
 import { checkSecretKey, loadSecretKey } from "./auth/secret-key.js";
 import { authSettingsFromEnv } from "./auth/settings.js";
-import { secretsForRun } from "./auth/workspace-secrets.js";
+import { secretsForRun } from "../services/secrets/workspace-secrets.js";
 import { createCollabService, type CollabService } from "./collab/index.js";
 import type { Config } from "./config.js";
 import type { ServerDeps } from "./deps.js";

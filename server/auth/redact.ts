@@ -7,7 +7,7 @@
  * every "true" or "1234" in a document would corrupt it and protect nothing.
  */
 import type { ServerDeps } from "../deps.js";
-import { readWorkspaceSecrets } from "./workspace-secrets.js";
+import { readWorkspaceSecrets } from "../../services/secrets/workspace-secrets.js";
 
 export const REDACTED = "[redacted]";
 const MIN_REDACTED_LENGTH = 8;

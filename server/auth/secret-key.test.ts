@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../test/db.js";
 import { ConfigError } from "../config.js";
 import { checkSecretKey, KEY_FILE, loadSecretKey, parseSecretKey } from "./secret-key.js";
-import { putSecret } from "./workspace-secrets.js";
+import { putSecret } from "../../services/secrets/workspace-secrets.js";
 import { sealWebhookSecret } from "../../services/triggers/webhook-secret.js";
 
 let home: string;

@@ -20,7 +20,7 @@ import { testRegistry } from "../../test/nodes.js";
 import { createApp } from "../app.js";
 import { open, secretAad } from "./secret-box.js";
 import { authSettings } from "./settings.js";
-import { readWorkspaceSecrets, secretsForRun, workspaceSecretReader } from "./workspace-secrets.js";
+import { readWorkspaceSecrets, secretsForRun, workspaceSecretReader } from "../../services/secrets/workspace-secrets.js";
 
 /** A node that does everything careless code does with a credential: logs it, returns it, fails with it. */
 const useSecret = defineNode({

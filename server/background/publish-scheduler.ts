@@ -12,7 +12,7 @@ import { PlatformError } from "../../nodes/shared/publishers/http.js";
 import { publishRecord } from "../../nodes/shared/publishers/publish-record.js";
 import { endpointsFromEnv } from "../../nodes/shared/publishers/types.js";
 import type { SecretReader } from "../../nodes/types.js";
-import { secretsForRun } from "../auth/workspace-secrets.js";
+import { secretsForRun } from "../../services/secrets/workspace-secrets.js";
 import type { BackgroundLoop } from "./loop.js";
 
 export interface PublishSchedulerOptions {

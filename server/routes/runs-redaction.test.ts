@@ -18,7 +18,7 @@ import { graph } from "../../test/graphs.js";
 import { testRegistry } from "../../test/nodes.js";
 import { createApp, type RouteModule } from "../app.js";
 import { authSettings } from "../auth/settings.js";
-import { putSecret } from "../auth/workspace-secrets.js";
+import { putSecret } from "../../services/secrets/workspace-secrets.js";
 
 const key = randomBytes(32);
 const SECRET = `sk_live_${randomBytes(12).toString("hex")}`;

@@ -11,7 +11,7 @@ import { writeAudit } from "../audit.js";
 import { authOf } from "../middleware.js";
 import { clientIp } from "../request.js";
 import type { AuthSettings } from "../settings.js";
-import { deleteSecret, listSecrets, MAX_SECRET_BYTES, putSecret, SECRET_NAME } from "../workspace-secrets.js";
+import { deleteSecret, listSecrets, MAX_SECRET_BYTES, putSecret, SECRET_NAME } from "../../../services/secrets/workspace-secrets.js";
 
 const PutSecretBody = z.object({
   value: z
