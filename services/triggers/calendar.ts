@@ -5,7 +5,8 @@
  * Each kind of item comes from a source; a feature with its own dated items adds one to the list.
  */
 import type { CalendarItem, CalendarView } from "../../schemas/triggers.js";
-import { ts, type TriggerEnv, type TriggerRow } from "./env.js";
+import { type TriggerEnv, type TriggerRow } from "./env.js";
+import { iso } from "../../lib/time.js";
 import { fireTimesAfter } from "./schedule.js";
 import { timeScheduleOf, TriggerConfigError } from "./store.js";
 import { scopeWorkspace, type Scope } from "../../lib/scope.js";
@@ -29,7 +30,7 @@ export const scheduledSource: CalendarSource = async (env, r) => {
   const rows = await env.database.sql<(TriggerRow & { graphName: string })[]>`
     select t.id, t.graph_id as "graphId", t.name, t.kind, t.config, t.channel, t.next_fire_at as "nextFireAt", g.name as "graphName"
     from triggers t join graphs g on g.id = t.graph_id
-    where t.enabled and t.kind in ('cron', 'schedule') and t.next_fire_at is not null and t.next_fire_at < ${ts(r.to)}::timestamptz
+    where t.enabled and t.kind in ('cron', 'schedule') and t.next_fire_at is not null and t.next_fire_at < ${iso(r.to)}::timestamptz
       and (${r.graphId ?? null}::uuid is null or t.graph_id = ${r.graphId ?? null}::uuid)
       and (${r.workspaceId}::uuid is null or g.workspace_id = ${r.workspaceId}::uuid)
       and (${r.channel ?? null}::text is null or t.channel = ${r.channel ?? null})`;
@@ -57,14 +58,14 @@ export const firedSource: CalendarSource = async (env, r) => {
     select coalesce(f.scheduled_for, f.fired_at) as at, f.status, r.status as "runStatus", f.run_id as "runId", t.name, g.name as "graphName",
            t.graph_id as "graphId", t.id as "triggerId", t.channel
     from trigger_fires f join triggers t on t.id = f.trigger_id join graphs g on g.id = t.graph_id left join runs r on r.id = f.run_id
-    where coalesce(f.scheduled_for, f.fired_at) >= ${ts(r.from)}::timestamptz and coalesce(f.scheduled_for, f.fired_at) < ${ts(r.to)}::timestamptz
+    where coalesce(f.scheduled_for, f.fired_at) >= ${iso(r.from)}::timestamptz and coalesce(f.scheduled_for, f.fired_at) < ${iso(r.to)}::timestamptz
       and (${r.graphId ?? null}::uuid is null or t.graph_id = ${r.graphId ?? null}::uuid)
       and (${r.workspaceId}::uuid is null or g.workspace_id = ${r.workspaceId}::uuid)
       and (${r.channel ?? null}::text is null or t.channel = ${r.channel ?? null})
     order by 1 limit 5000`;
   return rows.map((f) => ({
     kind: "fired" as const,
-    at: ts(f.at)!,
+    at: iso(f.at)!,
     title: `${f.graphName} · ${f.name}`,
     channel: f.channel,
     graphId: f.graphId,
@@ -83,7 +84,7 @@ export const publicationsSource: CalendarSource = async (env, r) => {
     select coalesce(p.published_at, p.scheduled_at) as at, p.status, p.channel, p.url, p.run_id as "runId", r.graph_id as "graphId",
            coalesce(p.request->>'title', p.request->>'caption', r.name) as title
     from publications p left join runs r on r.id = p.run_id
-    where coalesce(p.published_at, p.scheduled_at) >= ${ts(r.from)}::timestamptz and coalesce(p.published_at, p.scheduled_at) < ${ts(r.to)}::timestamptz
+    where coalesce(p.published_at, p.scheduled_at) >= ${iso(r.from)}::timestamptz and coalesce(p.published_at, p.scheduled_at) < ${iso(r.to)}::timestamptz
       and p.status in ('published', 'scheduled')
       and (${r.graphId ?? null}::uuid is null or r.graph_id = ${r.graphId ?? null}::uuid)
       and (${r.workspaceId}::uuid is null or r.workspace_id = ${r.workspaceId}::uuid)
@@ -91,7 +92,7 @@ export const publicationsSource: CalendarSource = async (env, r) => {
     order by 1 limit 5000`;
   return rows.map((p) => ({
     kind: p.status === "published" ? ("published" as const) : ("scheduled" as const),
-    at: ts(p.at)!,
+    at: iso(p.at)!,
     title: (p.title ?? `${p.channel} post`).slice(0, 120),
     channel: p.channel,
     graphId: p.graphId,

@@ -9,7 +9,8 @@ import { toJsonb } from "../../db/index.js";
 import type { GraphDocument } from "../../schemas/index.js";
 import { ALLOW_ENV } from "../../lib/net/index.js";
 import { filesForWorkspace } from "../../engine/files.js";
-import { lockTrigger, ts, type TriggerEnv, type TriggerRow } from "./env.js";
+import { lockTrigger, type TriggerEnv, type TriggerRow } from "./env.js";
+import { iso } from "../../lib/time.js";
 import { loadFeed, type FeedRow } from "./feed.js";
 import { insertFire } from "./fires.js";
 import { targetOverrides } from "./inputs.js";
@@ -111,11 +112,11 @@ export async function pollCondition(env: TriggerEnv, trigger: TriggerRow): Promi
     if (changed.length) {
       await tx`
         insert into trigger_snapshots (trigger_id, item_key, state, updated_at)
-        select ${t.id}, s.key, s.state, ${ts(now)}::timestamptz from jsonb_to_recordset(${toJsonb(changed.map(([key, state]) => ({ key, state })))}::jsonb) as s(key text, state jsonb)
+        select ${t.id}, s.key, s.state, ${iso(now)}::timestamptz from jsonb_to_recordset(${toJsonb(changed.map(([key, state]) => ({ key, state })))}::jsonb) as s(key text, state jsonb)
         on conflict (trigger_id, item_key) do update set state = excluded.state, updated_at = excluded.updated_at`;
     }
     const problem = problems.length ? `${problems.length} feed row(s) skipped: ${problems.slice(0, 3).join("; ")}` : null;
-    await tx`update triggers set last_checked_at = ${ts(now)}::timestamptz, last_error = ${problem} where id = ${t.id}`;
+    await tx`update triggers set last_checked_at = ${iso(now)}::timestamptz, last_error = ${problem} where id = ${t.id}`;
     if (!changes.length) return { fireId: null, changes, error: null };
 
     const [g] = await tx<{ document: GraphDocument }[]>`select document from graphs where id = ${t.graphId}`;

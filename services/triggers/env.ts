@@ -41,12 +41,6 @@ export interface TriggerRunStarted {
 
 export type TriggerRow = typeof triggers.$inferSelect;
 
-/**
- * A timestamp as ISO text: for parameters (write `${ts(d)}::timestamptz`; postgres.js cannot type a
- * bare Date in every position) and for raw-SQL results, where this connection hands timestamps back as text.
- */
-export { iso as ts } from "../../lib/time.js";
-
 /** Columns of `triggers` under their drizzle names, for raw SQL (locking queries drizzle cannot express in a postgres.js transaction). */
 const COLUMNS = `id, graph_id as "graphId", name, kind, enabled, version_id as "versionId", config, overlap, overrides, channel,
   budget_usd as "budgetUsd", secret as "plainSecret", secret_ciphertext as "secretCiphertext", secret_iv as "secretIv", secret_tag as "secretTag",

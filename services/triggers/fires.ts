@@ -11,7 +11,8 @@ import type { GraphDocument } from "../../schemas/index.js";
 import type { FireStatus } from "../../schemas/triggers.js";
 import { createVersion, getVersion, latestVersion, type VersionRecord } from "../graphs.js";
 import { RunInputError, startRunFromDocument } from "../../engine/runs.js";
-import { lockTrigger, ts, type TriggerEnv, type TriggerRow } from "./env.js";
+import { lockTrigger, type TriggerEnv, type TriggerRow } from "./env.js";
+import { iso } from "../../lib/time.js";
 import { mergeOverrides, type Overrides } from "./inputs.js";
 
 export interface NewFire {
@@ -29,7 +30,7 @@ export interface NewFire {
 export async function insertFire(q: Queryable, f: NewFire): Promise<string | null> {
   const [row] = await q<{ id: string }[]>`
     insert into trigger_fires (trigger_id, dedupe_key, status, reason, scheduled_for, fired_at, overrides, detail)
-    values (${f.triggerId}, ${f.dedupeKey}, ${f.status}, ${f.reason ?? null}, ${ts(f.scheduledFor)}::timestamptz, ${ts(f.firedAt)}::timestamptz,
+    values (${f.triggerId}, ${f.dedupeKey}, ${f.status}, ${f.reason ?? null}, ${iso(f.scheduledFor)}::timestamptz, ${iso(f.firedAt)}::timestamptz,
             ${toJsonb(f.overrides ?? {})}::jsonb, ${toJsonb(f.detail ?? null)}::jsonb)
     on conflict (trigger_id, dedupe_key) do nothing
     returning id`;
@@ -80,15 +81,15 @@ export async function dispatchFire(env: TriggerEnv, fireId: string): Promise<Dis
     const settle = async (status: FireStatus, reason: string | null, runId: string | null = null, attempt = false) => {
       await tx`update trigger_fires set status = ${status}, reason = ${reason}, run_id = ${runId}, attempts = attempts + ${attempt ? 1 : 0} where id = ${fireId}`;
       if (runId) {
-        await tx`update triggers set last_fired_at = ${ts(env.now())}::timestamptz where id = ${trigger.id}`;
-        await reportStart(tx, env, trigger, { id: fireId, scheduledFor: ts(fire.scheduledFor) }, runId);
+        await tx`update triggers set last_fired_at = ${iso(env.now())}::timestamptz where id = ${trigger.id}`;
+        await reportStart(tx, env, trigger, { id: fireId, scheduledFor: iso(fire.scheduledFor) }, runId);
       }
       return (runId ? { status: "started", runId, reason } : { status, runId: null, reason }) as DispatchOutcome;
     };
 
     // Started before a crash lost this row's update? The run records its fire.
     const [earlier] = await tx<{ id: string }[]>`
-      select id from runs where created_at >= ${ts(fire.createdAt)}::timestamptz and trigger->>'fireId' = ${fireId} limit 1`;
+      select id from runs where created_at >= ${iso(fire.createdAt)}::timestamptz and trigger->>'fireId' = ${fireId} limit 1`;
     if (earlier) return settle("started", fire.reason, earlier.id);
     if (!trigger.enabled && fire.status === "queued") return { status: "queued", runId: null, reason: "the trigger is paused" };
 
@@ -102,7 +103,7 @@ export async function dispatchFire(env: TriggerEnv, fireId: string): Promise<Dis
         trigger.overlap === "queue"
           ? await tx`
               select 1 from trigger_fires where trigger_id = ${trigger.id} and status = 'queued' and id <> ${fireId}
-                and (fired_at, created_at) < (${ts(fire.firedAt)}::timestamptz, ${ts(fire.createdAt)}::timestamptz) limit 1`
+                and (fired_at, created_at) < (${iso(fire.firedAt)}::timestamptz, ${iso(fire.createdAt)}::timestamptz) limit 1`
           : [];
       if (active && trigger.overlap === "skip") return settle("skipped", `previous run ${active.id} is still ${active.status} (overlap policy: skip)`);
       if (active || ahead) {
@@ -124,7 +125,7 @@ export async function dispatchFire(env: TriggerEnv, fireId: string): Promise<Dis
           triggerId: trigger.id,
           triggerName: trigger.name,
           fireId,
-          scheduledFor: ts(fire.scheduledFor),
+          scheduledFor: iso(fire.scheduledFor),
           channel: trigger.channel,
         },
       });
@@ -166,7 +167,7 @@ async function reportStart(tx: Queryable, env: TriggerEnv, trigger: TriggerRow, 
 /** Open fires to (re)try: pending ones left by a crashed process, and queued ones whose turn may have come. */
 export async function openFires(q: Queryable, o: { pendingBefore: Date; limit: number }): Promise<string[]> {
   const rows = await q<{ id: string }[]>`
-    (select f.id, f.fired_at from trigger_fires f where f.status = 'pending' and f.fired_at < ${ts(o.pendingBefore)}::timestamptz order by f.fired_at limit ${o.limit})
+    (select f.id, f.fired_at from trigger_fires f where f.status = 'pending' and f.fired_at < ${iso(o.pendingBefore)}::timestamptz order by f.fired_at limit ${o.limit})
     union all
     (select distinct on (f.trigger_id) f.id, f.fired_at from trigger_fires f join triggers t on t.id = f.trigger_id
      where f.status = 'queued' and t.enabled order by f.trigger_id, f.fired_at, f.created_at limit ${o.limit})`;

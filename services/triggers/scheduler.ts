@@ -8,7 +8,8 @@
 import { isTerminalRunStatus, type RunStatus } from "../../schemas/index.js";
 import type { RunEventHub } from "../../engine/events.js";
 import { pollCondition, type PollResult } from "./condition.js";
-import { lockDueTriggers, ts, type TriggerEnv } from "./env.js";
+import { lockDueTriggers, type TriggerEnv } from "./env.js";
+import { iso } from "../../lib/time.js";
 import { dispatchFire, insertFire, openFires, type DispatchOutcome } from "./fires.js";
 import { planDueFires } from "./schedule.js";
 import { timeScheduleOf } from "./store.js";
@@ -84,7 +85,7 @@ export class TriggerScheduler {
           });
           if (id && f.status === "pending") ids.push(id);
         }
-        await tx`update triggers set next_fire_at = ${ts(plan.nextFireAt)}::timestamptz where id = ${t.id}`;
+        await tx`update triggers set next_fire_at = ${iso(plan.nextFireAt)}::timestamptz where id = ${t.id}`;
       }
       return ids;
     });
@@ -100,7 +101,7 @@ export class TriggerScheduler {
       const rows = await lockDueTriggers(tx, ["condition"], now, this.batch);
       for (const t of rows) {
         const every = Number((t.config as { intervalSeconds?: number }).intervalSeconds ?? 300);
-        await tx`update triggers set next_fire_at = ${ts(new Date(now.getTime() + every * 1000))}::timestamptz where id = ${t.id}`;
+        await tx`update triggers set next_fire_at = ${iso(new Date(now.getTime() + every * 1000))}::timestamptz where id = ${t.id}`;
       }
       return rows;
     });
