@@ -182,7 +182,7 @@ describe("layers", () => {
   it("the rule itself catches an upward import", () => {
     expect(allowed("engine/worker.ts", "services/storage.js")).toBe(false);
     expect(allowed("nodes/qa-gate/definition.ts", "engine/runs.js")).toBe(false);
-    expect(allowed("lib/media/probe.ts", "nodes/types.js")).toBe(false);
+    expect(allowed("lib/media/probe.ts", "nodes/contract.js")).toBe(false);
     expect(allowed("editor/src/App.tsx", "server/app.js")).toBe(false);
     expect(allowed("server/runtime.ts", "services/storage.js")).toBe(true);
     expect(allowed("engine/compile.test.ts", "test/graphs.js")).toBe(true);

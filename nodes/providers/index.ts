@@ -1,4 +1,4 @@
-import type { NodeContext } from "../types.js";
+import type { NodeContext } from "../contract.js";
 import type { Providers } from "./kinds.js";
 
 export type { Providers, ProviderKind } from "./kinds.js";

@@ -3,7 +3,7 @@ import type { PublicationLedger } from "../shared/publishers/ledger.js";
 import type { PlatformEndpoints } from "../shared/publishers/endpoints.js";
 import type { GenerationProvider } from "./types.js";
 
-// The provider kinds alone, with no import of the node contract: nodes/types.ts names them in
+// The provider kinds alone, with no import of the node contract: nodes/contract.ts names them in
 // ctx.provider(kind), and nodes/providers/index.ts's ProviderFactory needs the contract's
 // NodeContext, so the kinds live here to keep the two from importing each other.
 
