@@ -23,7 +23,7 @@ import { musicBedSource } from "../lib/media/music-bed.js";
 import { promptParse } from "../nodes/prompt-parse/definition.js";
 import { createLocalProvider } from "../nodes/providers/local/index.js";
 import { speechSynthesize } from "../nodes/speech-synthesize/definition.js";
-import type { NodeContext, NodeDefinition } from "../nodes/types.js";
+import type { NodeContext, NodeDefinition } from "../nodes/contract.js";
 import { videoComposite } from "../nodes/video-composite/definition.js";
 import { videoFromImage } from "../nodes/video-from-image/definition.js";
 

@@ -21,7 +21,7 @@ import {
   type NodeDefinition,
   type NodeOutputs,
   type SecretReader,
-} from "../nodes/types.js";
+} from "../nodes/contract.js";
 import type { CostItem, RunError } from "../schemas/index.js";
 import type { AbortRegistry } from "./aborts.js";
 import type { Plan, PlanNode } from "./compile.js";

@@ -5,7 +5,7 @@
  */
 import type { Queryable } from "../db/index.js";
 import { createFileResolver, type FileResolver, type UploadLookup } from "../lib/files/index.js";
-import type { MediaStorage } from "../nodes/types.js";
+import type { MediaStorage } from "../nodes/contract.js";
 
 type Reader = Pick<MediaStorage, "read">;
 

@@ -1,4 +1,4 @@
-import type { SecretReader } from "../nodes/types.js";
+import type { SecretReader } from "../nodes/contract.js";
 
 /**
  * Server settings that are never a node's business, even through the environment: a graph whose

@@ -11,7 +11,7 @@ import { run, type Runner, type WorkerEvents } from "graphile-worker";
 import type { Database } from "../db/index.js";
 import { quietLogger } from "../db/index.js";
 import type { NodeRegistry } from "../nodes/registry.js";
-import type { MediaStorage, SecretReader } from "../nodes/types.js";
+import type { MediaStorage, SecretReader } from "../nodes/contract.js";
 import { AbortRegistry } from "./aborts.js";
 import { RunEventHub } from "./events.js";
 import { createNodeTask, type ProviderFactory } from "./executor.js";

@@ -9,7 +9,7 @@ import { PORT_VALUE_SCHEMAS } from "../schemas/index.js";
 import { productNodes } from "./index.js";
 import { parseInputs } from "./inputs.js";
 import { checkDefinition, describeNode, NodeRegistry, NodeDefinitionError } from "./registry.js";
-import { declaredSecretReader, declaredSecrets, defineNode, UndeclaredSecretError, type NodeDefinition } from "./types.js";
+import { declaredSecretReader, declaredSecrets, defineNode, UndeclaredSecretError, type NodeDefinition } from "./contract.js";
 
 describe.each(productNodes.map((d) => [d.type, d] as const))("node contract: %s", (_type, def) => {
   it("passes the registration checks", () => {

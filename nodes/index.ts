@@ -10,7 +10,7 @@ import { qaGate } from "./qa-gate/definition.js";
 import { NodeRegistry } from "./registry.js";
 import { reviewHuman } from "./review-human/definition.js";
 import { speechSynthesize } from "./speech-synthesize/definition.js";
-import type { NodeDefinition } from "./types.js";
+import type { NodeDefinition } from "./contract.js";
 import { videoComposite } from "./video-composite/definition.js";
 import { videoFromImage } from "./video-from-image/definition.js";
 

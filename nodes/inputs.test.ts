@@ -2,7 +2,7 @@ import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import type { Brand, MediaRef } from "../schemas/index.js";
 import { parseInputs } from "./inputs.js";
-import { defineNode, type InputsOf } from "./types.js";
+import { defineNode, type InputsOf } from "./contract.js";
 
 const image = { hash: "a".repeat(64), mime: "image/png", size: 1, url: "/media/a", kind: "image" };
 const hole = { $skipped: true };

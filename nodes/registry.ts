@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { NodeTypeInfo } from "../schemas/index.js";
 import { PortSpecSchema, type PortSpec } from "../schemas/index.js";
-import { declaredSecrets, DEFAULT_NODE_TIMEOUT_MS, type NodeDefinition } from "./types.js";
+import { declaredSecrets, DEFAULT_NODE_TIMEOUT_MS, type NodeDefinition } from "./contract.js";
 
 /** A set of node types by id. The product registry lives in nodes/index.ts; tests build their own. */
 export class NodeRegistry {

@@ -1,10 +1,8 @@
 /**
  * `genjed` command line: start | worker | migrate | validate FILE | run FILE [--json] [--budget USD] | sign-in-link EMAIL | dev
  */
-import { JsonTextError, parseJsonText } from "../lib/files/index.js";
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { readConfig, ConfigError } from "./config.js";
+import { readConfig } from "./config.js";
 
 const HELP = `Usage: genjed <command> [options]
 
@@ -73,22 +71,6 @@ async function main(argv: string[]): Promise<number> {
 function usage(problem: string): number {
   console.error(`genjed: ${problem}\n\n${HELP}`);
   return 2;
-}
-
-/** Read and parse a JSON file, with an error that names the file and what is wrong. */
-export async function readJsonFile(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    throw new ConfigError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
-  }
-  try {
-    return parseJsonText(text);
-  } catch (e) {
-    // Where, never what: the file's text is not echoed.
-    throw new ConfigError(`${file} is ${e instanceof JsonTextError ? e.message : "not valid JSON"}`);
-  }
 }
 
 main(process.argv.slice(2)).then(

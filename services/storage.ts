@@ -11,7 +11,7 @@ import path from "node:path";
 import sharp from "sharp";
 import type { Queryable } from "../db/index.js";
 import type { MediaRef } from "../schemas/index.js";
-import type { MediaStorage } from "../nodes/types.js";
+import type { MediaStorage } from "../nodes/contract.js";
 import { probeMedia } from "../lib/media/probe.js";
 import { imageThumbnail, videoThumbnail } from "../lib/media/thumbnail.js";
 

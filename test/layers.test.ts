@@ -80,12 +80,11 @@ function violations(): string[] {
 /**
  * Import circles among product modules (tests excluded) that are still there. A circle makes load
  * order matter and hides which module owns what; the 9-file one through server/runtime.ts's
- * Service type is gone (server/background/loop.ts). Each entry is the circle's files, sorted.
+ * Service type is gone (server/background/loop.ts), and so are the node contract <-> providers one
+ * (nodes/providers/kinds.ts) and cli.ts <-> commands/run.ts (server/commands/read-json.ts). Each
+ * entry is the circle's files, sorted; the list only shrinks.
  */
-const KNOWN_CYCLES: string[][] = [
-  ["nodes/providers/index.ts", "nodes/types.ts"],
-  ["server/cli.ts", "server/commands/run.ts"],
-];
+const KNOWN_CYCLES: string[][] = [];
 
 /** Strongly connected components of more than one file in the import graph of `files` (Tarjan). */
 export function importCycles(files: string[], read: (file: string) => string): string[][] {
@@ -183,7 +182,7 @@ describe("layers", () => {
   it("the rule itself catches an upward import", () => {
     expect(allowed("engine/worker.ts", "services/storage.js")).toBe(false);
     expect(allowed("nodes/qa-gate/definition.ts", "engine/runs.js")).toBe(false);
-    expect(allowed("lib/media/probe.ts", "nodes/types.js")).toBe(false);
+    expect(allowed("lib/media/probe.ts", "nodes/contract.js")).toBe(false);
     expect(allowed("editor/src/App.tsx", "server/app.js")).toBe(false);
     expect(allowed("server/runtime.ts", "services/storage.js")).toBe(true);
     expect(allowed("engine/compile.test.ts", "test/graphs.js")).toBe(true);

@@ -14,7 +14,7 @@ import { createLocalProvider } from "../nodes/providers/local/index.js";
 import type { Providers } from "../nodes/providers/index.js";
 import type { GenerationProvider } from "../nodes/providers/types.js";
 import { parseInputs } from "../nodes/inputs.js";
-import { declaredSecretReader, declaredSecrets, PermanentNodeError, type LogLevel, type NodeContext, type NodeDefinition, type NodeOutputs, type SecretReader } from "../nodes/types.js";
+import { declaredSecretReader, declaredSecrets, PermanentNodeError, type LogLevel, type NodeContext, type NodeDefinition, type NodeOutputs, type SecretReader } from "../nodes/contract.js";
 
 export interface NodeTestHarness {
   db: TestDatabase;

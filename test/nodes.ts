@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { NodeRegistry } from "../nodes/registry.js";
-import { defineNode, PermanentNodeError } from "../nodes/types.js";
+import { defineNode, PermanentNodeError } from "../nodes/contract.js";
 
 export const constNode = defineNode({
   type: "test.const",

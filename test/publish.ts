@@ -18,7 +18,7 @@ import { createLocalProvider } from "../nodes/providers/local/index.js";
 import type { ProviderFactory } from "../nodes/providers/index.js";
 import { renderTestVideo } from "./test-videos.js";
 import { publishChannel } from "../nodes/publish-channel/definition.js";
-import { defineNode, type NodeDefinition } from "../nodes/types.js";
+import { defineNode, type NodeDefinition } from "../nodes/contract.js";
 import { z } from "zod";
 
 /** A stored video as a node output (test.const's output is json, which a video port does not take). */

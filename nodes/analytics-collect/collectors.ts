@@ -11,7 +11,7 @@ import type { PublicationRecord } from "../shared/publishers/ledger.js";
 import { describeTikTokError } from "../shared/publishers/tiktok.js";
 import { requireSecret, type PlatformEndpoints } from "../shared/publishers/types.js";
 import { describeGoogleError } from "../shared/publishers/youtube.js";
-import type { SecretReader } from "../types.js";
+import type { SecretReader } from "../contract.js";
 import type { MetricValues, MetricsStore } from "../shared/metrics-store.js";
 
 export interface CollectContext {

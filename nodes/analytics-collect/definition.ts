@@ -14,7 +14,7 @@ import { METRICS, type MetricName, type MetricSample } from "../shared/metrics-s
 import { PlatformError } from "../shared/publishers/http.js";
 import type { PublicationRecord } from "../shared/publishers/ledger.js";
 import { MissingSecretError } from "../shared/publishers/types.js";
-import { defineNode, PermanentNodeError } from "../types.js";
+import { defineNode, PermanentNodeError } from "../contract.js";
 
 export const AnalyticsCollectConfigSchema = z.object({
   windowDays: z.number().min(0.01).max(365).default(7).describe("How far back to look, in days"),

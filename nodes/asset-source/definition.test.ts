@@ -9,7 +9,7 @@ import type { Brand, Product } from "../../schemas/content.js";
 import { ALLOW_HOSTS_IGNORED, assetSource } from "./definition.js";
 import { formatIssues } from "../shared/rows.js";
 import { createNodeTestHarness, type NodeTestHarness } from "../../test/node-context.js";
-import { PermanentNodeError } from "../types.js";
+import { PermanentNodeError } from "../contract.js";
 
 let h: NodeTestHarness;
 let server: http.Server;

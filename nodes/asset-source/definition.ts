@@ -12,7 +12,7 @@ import { ALLOW_ENV } from "../../lib/net/index.js";
 import { csvToRows } from "../../lib/assets/csv.js";
 import { isHttpUrl, locate, normaliseImage, readSource, sourceLabel, SourceError, type CatalogueBase, type SourceRef } from "./load-image.js";
 import { BrandKitConfigSchema, ProductRowSchema, formatIssues, slug, validateRows, type ProductRow } from "../shared/rows.js";
-import { defineNode, PermanentNodeError, type NodeContext } from "../types.js";
+import { defineNode, PermanentNodeError, type NodeContext } from "../contract.js";
 
 export const AssetSourceConfigSchema = z.strictObject({
   source: z

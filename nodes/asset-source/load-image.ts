@@ -6,7 +6,7 @@
 import sharp, { type Metadata } from "sharp";
 import { FileNotFoundError, PathNotAllowedError, type ResolvedFile } from "../../lib/files/index.js";
 import { OutboundError, OutboundRefusedError } from "../../lib/net/index.js";
-import type { NodeContext } from "../types.js";
+import type { NodeContext } from "../contract.js";
 
 export class SourceError extends Error {
   constructor(

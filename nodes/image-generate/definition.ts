@@ -6,7 +6,7 @@ import { z } from "zod";
 import { ShotSchema, type Shot } from "../../schemas/content.js";
 import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "../shared/generation-config.js";
 import { notesFor, revisionNotesField, withRevisionNotes } from "../shared/revision.js";
-import { defineNode } from "../types.js";
+import { defineNode } from "../contract.js";
 
 const DEFAULT_MODEL = "flux-schnell";
 

@@ -12,7 +12,7 @@ import { llmParse } from "./llm.js";
 import { consistencySeed } from "../../lib/seed.js";
 import { ruleBasedScenes, ruleBasedShots, VIEW_ORDER } from "./rule-based.js";
 import { describeKnownPlaceholders, renderTemplate, unknownPlaceholders, type Language } from "./template.js";
-import { defineNode, PermanentNodeError } from "../types.js";
+import { defineNode, PermanentNodeError } from "../contract.js";
 
 const DEFAULT_LLM = "llama-3-8b-instruct";
 

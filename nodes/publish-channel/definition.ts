@@ -9,7 +9,7 @@ import { PlatformError } from "../shared/publishers/http.js";
 import { PUBLISH_CHANNELS, type PublicationRecord, type PublishChannel, type PublishRequest } from "../shared/publishers/ledger.js";
 import { prepareForChannel } from "./prepare.js";
 import { publishRecord } from "../shared/publishers/publish-record.js";
-import { defineNode, PermanentNodeError } from "../types.js";
+import { defineNode, PermanentNodeError } from "../contract.js";
 
 export const PublishChannelConfigSchema = z
   .object({

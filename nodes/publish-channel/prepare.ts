@@ -10,7 +10,7 @@ import { runFfmpeg } from "../../lib/media/ffmpeg.js";
 import { videoSizeFor } from "../../lib/media/aspect.js";
 import { probeMedia } from "../../lib/media/probe.js";
 import { CHANNEL_SPECS, describeAspect, ratioOf, type ChannelId } from "../shared/channel-specs.js";
-import type { NodeContext } from "../types.js";
+import type { NodeContext } from "../contract.js";
 import type { PublishChannel } from "../shared/publishers/ledger.js";
 
 export interface Prepared {

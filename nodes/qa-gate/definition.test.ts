@@ -7,7 +7,7 @@ import { findPrices } from "./content.js";
 import type { QaReport } from "../shared/qa-report.js";
 import { renderLogo, renderTestVideo, TEST_BRAND_COLORS } from "../../test/test-videos.js";
 import { createNodeTestHarness, type NodeTestHarness } from "../../test/node-context.js";
-import { PermanentNodeError } from "../types.js";
+import { PermanentNodeError } from "../contract.js";
 
 let h: NodeTestHarness;
 const videos: Record<string, MediaRef> = {};

@@ -14,7 +14,7 @@ import { flagsOf, routeFor, scoreChecks, type CheckResult, type QaReport } from 
 import { analyseSignal } from "./signal.js";
 import { blackCheck, loudnessCheck, silenceCheck } from "./signal-checks.js";
 import { technicalChecks } from "./technical.js";
-import { defineNode, PermanentNodeError } from "../types.js";
+import { defineNode, PermanentNodeError } from "../contract.js";
 
 export const QaGateConfigSchema = z
   .object({

@@ -10,7 +10,7 @@ import type { Product } from "../../schemas/content.js";
 import type { MediaRef } from "../../schemas/index.js";
 import { QaReportSchema } from "../shared/qa-report.js";
 import { DECISIONS, DEFAULT_ACTIONS, reviewOutputs, type ReviewCandidate, type ReviewPayload } from "./payload.js";
-import { defineNode, PermanentNodeError } from "../types.js";
+import { defineNode, PermanentNodeError } from "../contract.js";
 
 export const ReviewHumanConfigSchema = z.object({
   title: z.string().default("").describe("Shown at the top of the review; default: the node's label or id"),

@@ -3,7 +3,7 @@
  * the Replicate catalogue, plus the estimate and fallback helpers built on the same table.
  */
 import { z } from "zod";
-import type { NodeEstimate } from "../types.js";
+import type { NodeEstimate } from "../contract.js";
 import { LOCAL_MODELS } from "../providers/local/index.js";
 import { REPLICATE_MODELS, estimateReplicateUsd, replicateModelKeys, type ReplicateModel, type ReplicateModelKind } from "../providers/replicate/models.js";
 

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "../shared/generation-config.js";
-import { defineNode } from "../types.js";
+import { defineNode } from "../contract.js";
 
 const DEFAULT_MODEL = "kokoro-82m";
 

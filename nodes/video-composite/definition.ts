@@ -19,7 +19,7 @@ import { resolveFont } from "../../lib/media/fonts.js";
 import { MUSIC_BED_RENDERER } from "../../lib/media/music-bed.js";
 import { probeMedia } from "../../lib/media/probe.js";
 import { consistencySeed } from "../../lib/seed.js";
-import { defineNode, PermanentNodeError } from "../types.js";
+import { defineNode, PermanentNodeError } from "../contract.js";
 
 export const COMPOSITE_RENDERER = "local-composite/1 (ffmpeg)";
 const QUALITY = { draft: { preset: "ultrafast", crf: 26 }, standard: { preset: "veryfast", crf: 21 }, high: { preset: "medium", crf: 18 } } as const;

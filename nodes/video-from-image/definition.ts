@@ -7,7 +7,7 @@ import { CameraMoveSchema, SceneSchema } from "../../schemas/content.js";
 import { RESOLUTIONS } from "../../lib/media/aspect.js";
 import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "../shared/generation-config.js";
 import { notesFor, revisionNotesField, withRevisionNotes } from "../shared/revision.js";
-import { defineNode } from "../types.js";
+import { defineNode } from "../contract.js";
 
 const DEFAULT_MODEL = "stable-video-diffusion";
 

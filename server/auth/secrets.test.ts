@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { RunEventHub } from "../../engine/events.js";
 import { waitForRun } from "../../engine/runs.js";
-import { defineNode } from "../../nodes/types.js";
+import { defineNode } from "../../nodes/contract.js";
 import { asSession, createMember, sessionFor, type Requester } from "../../test/auth.js";
 import { startTestEngine, type TestEngine } from "../../test/engine.js";
 import { graph } from "../../test/graphs.js";

@@ -11,7 +11,7 @@ import { envSecrets } from "../../engine/secrets.js";
 import { PlatformError } from "../../nodes/shared/publishers/http.js";
 import { publishRecord } from "../../nodes/shared/publishers/publish-record.js";
 import { endpointsFromEnv } from "../../nodes/shared/publishers/types.js";
-import type { SecretReader } from "../../nodes/types.js";
+import type { SecretReader } from "../../nodes/contract.js";
 import { secretsForRun } from "../../services/secrets/workspace-secrets.js";
 import type { BackgroundLoop } from "./loop.js";
 

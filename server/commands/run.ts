@@ -2,7 +2,7 @@ import { compile } from "../../engine/compile.js";
 import { getRun, startRunFromDocument, RunInputError } from "../../engine/runs.js";
 import { createProductRegistry } from "../../nodes/index.js";
 import type { CompileError, RunEvent, RunView } from "../../schemas/index.js";
-import { readJsonFile } from "../cli.js";
+import { readJsonFile } from "./read-json.js";
 import { withInputs, type Overrides } from "./run-inputs.js";
 import { readConfig } from "../config.js";
 import { runRedactor } from "../auth/redact.js";

@@ -5,7 +5,7 @@
  */
 import { NEVER_FROM_ENV } from "../../engine/secrets.js";
 import type { Database, Queryable } from "../../db/index.js";
-import { PermanentNodeError, type SecretReader } from "../../nodes/types.js";
+import { PermanentNodeError, type SecretReader } from "../../nodes/contract.js";
 import { open, seal, secretAad, SecretDecryptError } from "./secret-box.js";
 import { iso } from "../../lib/time.js";
 

@@ -2,7 +2,7 @@
 import type { Database, Queryable } from "../../db/index.js";
 import type { triggers } from "../../db/schema-triggers.js";
 import type { NodeRegistry } from "../../nodes/registry.js";
-import type { MediaStorage } from "../../nodes/types.js";
+import type { MediaStorage } from "../../nodes/contract.js";
 
 export interface TriggerEnv {
   database: Database;

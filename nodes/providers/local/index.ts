@@ -3,7 +3,7 @@
  * $0. It is honest about what it is: every output's meta.renderer names the local renderer.
  */
 import path from "node:path";
-import { PermanentNodeError, type NodeContext } from "../../types.js";
+import { PermanentNodeError, type NodeContext } from "../../contract.js";
 import type { GenerationProvider } from "../types.js";
 import { CameraMoveSchema } from "../../../schemas/content.js";
 import { renderKenBurns, KEN_BURNS_RENDERER } from "./ken-burns.js";

@@ -4,7 +4,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createNodeTestHarness, type NodeTestHarness } from "../../../test/node-context.js";
 import { probeMedia } from "../../../lib/media/probe.js";
-import { PermanentNodeError } from "../../types.js";
+import { PermanentNodeError } from "../../contract.js";
 import { createLocalProvider } from "./index.js";
 import { espeakVoice } from "./speech.js";
 

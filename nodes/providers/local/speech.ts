@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { PermanentNodeError } from "../../types.js";
+import { PermanentNodeError } from "../../contract.js";
 import type { SpeechRequest } from "../types.js";
 
 export const SPEECH_RENDERER_WASM = "local-espeak-ng/1 (espeak-ng WASM)";

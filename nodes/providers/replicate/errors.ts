@@ -1,4 +1,4 @@
-import { PermanentNodeError } from "../../types.js";
+import { PermanentNodeError } from "../../contract.js";
 import { isAbortError } from "./abort.js";
 import { ReplicateHttpError, ReplicateNetworkError } from "./http.js";
 

@@ -10,7 +10,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type Replicate from "replicate";
 import type { MediaRef } from "../../../schemas/index.js";
-import type { MediaStorage } from "../../types.js";
+import type { MediaStorage } from "../../contract.js";
 
 /** Above this, inputs go through the Files API instead of an inline data: URI (Replicate's guidance for data URLs). */
 export const DATA_URI_MAX_BYTES = 256 * 1024;

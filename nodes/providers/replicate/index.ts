@@ -5,7 +5,7 @@
  */
 import Replicate, { type Prediction } from "replicate";
 import type { MediaRef } from "../../../schemas/index.js";
-import { PermanentNodeError, type NodeContext } from "../../types.js";
+import { PermanentNodeError, type NodeContext } from "../../contract.js";
 import type {
   GenerationProvider,
   ImageRequest,

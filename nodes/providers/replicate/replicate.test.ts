@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeReplicate, type FakeReplicate } from "../../../test/fakes/replicate-server.js";
 import { makePng } from "../../../test/fakes/sample-media.js";
 import { createNodeTestHarness, type NodeTestHarness } from "../../../test/node-context.js";
-import { PermanentNodeError, type NodeContext } from "../../types.js";
+import { PermanentNodeError, type NodeContext } from "../../contract.js";
 import { createReplicateProvider, type ReplicateProviderOptions } from "./index.js";
 import { REPLICATE_MODELS } from "./models.js";
 

@@ -2,7 +2,7 @@
  * Publish one ledger record through its channel's adapter: used by publish.channel and by the
  * scheduler service for posts whose time has come. A published record is returned as it is.
  */
-import type { SecretReader } from "../../types.js";
+import type { SecretReader } from "../../contract.js";
 import { ADAPTERS } from "./index.js";
 import { PlatformError } from "./http.js";
 import type { PublicationLedger, PublicationRecord } from "./ledger.js";

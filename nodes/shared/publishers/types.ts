@@ -1,9 +1,9 @@
 /** What a platform adapter is given, and what it returns. */
-import type { SecretReader } from "../../types.js";
+import type { SecretReader } from "../../contract.js";
 import type { PublicationLedger, PublicationRecord, PublishChannel, PublishRequest } from "./ledger.js";
 
-// The endpoints live in their own module (no imports) so nodes/providers/index.ts can name them
-// without joining the nodes/types.ts import circle.
+// The endpoints live in their own module (no imports) so nodes/providers/kinds.ts can name them
+// without importing this file, which imports the node contract (nodes/contract.ts) that imports kinds.ts.
 import type { PlatformEndpoints } from "./endpoints.js";
 export { endpointsFromEnv, type PlatformEndpoints } from "./endpoints.js";
 

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { MediaRef, PortSpec, PortValueSchemas } from "../schemas/index.js";
 import type { FileResolver } from "../lib/files/index.js";
 import type { OutboundOptions, OutboundResponse } from "../lib/net/index.js";
-import type { Providers } from "./providers/index.js";
+import type { Providers } from "./providers/kinds.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
