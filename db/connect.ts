@@ -23,8 +23,9 @@ export function connectDatabase(url: string, opts: { max?: number } = {}): Datab
     transform: { undefined: null },
   });
   const db = drizzle(sql, { schema });
-  // After drizzle: its driver sets timestamp parsers to pass PostgreSQL's text through (its typed
-  // queries make Dates from it), so this is the one place raw queries' timestamps get their form.
+  // After drizzle: its driver sets timestamp parsers to pass PostgreSQL's text through, so this is
+  // the one place timestamps get their form. Drizzle's columns are `mode: "string"` (db/schema*.ts),
+  // which hands this same text on: raw and typed queries read identical ISO strings.
   sql.options.parsers[TIMESTAMPTZ_OID] = timestamptzIso;
   return { url, sql, db, close: () => sql.end({ timeout: 5 }) };
 }

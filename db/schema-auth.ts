@@ -12,7 +12,7 @@ import { bigserial, boolean, check, customType, doublePrecision, index, jsonb, p
 
 // Local copy (schema.ts has one too): importing it from there would make the two files import each other.
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
-const at = (name: string) => timestamp(name, { withTimezone: true });
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: "string" });
 
 export const ROLES = ["owner", "editor", "reviewer", "viewer"] as const;
 

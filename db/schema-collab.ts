@@ -14,7 +14,7 @@ export const graphDocUpdates = pgTable(
       .notNull()
       .references(() => graphs.id, { onDelete: "cascade" }),
     update: bytea("update").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
   },
   (t) => [index("graph_doc_updates_graph").on(t.graphId, t.id)],
 );

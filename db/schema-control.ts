@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { runs } from "./schema.js";
 
-const at = (name: string) => timestamp(name, { withTimezone: true });
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: "string" });
 
 /**
  * Every decision on a review, who made it, when and why. `review_id` is the waiting node_runs row

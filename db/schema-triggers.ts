@@ -43,13 +43,13 @@ export const triggers = pgTable(
     /** The secret's last four characters, shown as `whsec_…abcd` so people can tell secrets apart. */
     secretLast4: text("secret_last4"),
     /** Next fire time (cron, schedule) or next poll (condition). */
-    nextFireAt: timestamp("next_fire_at", { withTimezone: true }),
-    lastFiredAt: timestamp("last_fired_at", { withTimezone: true }),
+    nextFireAt: timestamp("next_fire_at", { withTimezone: true, mode: "string" }),
+    lastFiredAt: timestamp("last_fired_at", { withTimezone: true, mode: "string" }),
     /** Last successful poll (condition); null until the first one, which only learns the feed. */
-    lastCheckedAt: timestamp("last_checked_at", { withTimezone: true }),
+    lastCheckedAt: timestamp("last_checked_at", { withTimezone: true, mode: "string" }),
     lastError: text("last_error"),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
   },
   (t) => [index("triggers_graph").on(t.graphId), index("triggers_due").on(t.nextFireAt).where(sql`enabled`)],
 );
@@ -66,14 +66,14 @@ export const triggerFires = pgTable(
     /** pending | queued | started | skipped | failed */
     status: text("status").notNull(),
     reason: text("reason"),
-    scheduledFor: timestamp("scheduled_for", { withTimezone: true }),
-    firedAt: timestamp("fired_at", { withTimezone: true }).notNull(),
+    scheduledFor: timestamp("scheduled_for", { withTimezone: true, mode: "string" }),
+    firedAt: timestamp("fired_at", { withTimezone: true, mode: "string" }).notNull(),
     /** The per-run config overrides this fire carries (mapped webhook body, changed products). */
     overrides: jsonb("overrides").notNull().default(sql`'{}'::jsonb`),
     detail: jsonb("detail"),
     runId: uuid("run_id").references(() => runs.id, { onDelete: "set null" }),
     attempts: integer("attempts").notNull().default(0),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("trigger_fires_once").on(t.triggerId, t.dedupeKey),
@@ -92,7 +92,7 @@ export const triggerSnapshots = pgTable(
       .references(() => triggers.id, { onDelete: "cascade" }),
     itemKey: text("item_key").notNull(),
     state: jsonb("state").notNull(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.triggerId, t.itemKey] })],
 );

@@ -22,7 +22,7 @@ import { users, workspaces } from "./schema-auth.js";
 
 export const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 
-const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "string" }).notNull().defaultNow();
 
 /**
  * The workspace a graph or run belongs to. Rows inserted without one land in the default workspace
@@ -42,7 +42,7 @@ export const graphs = pgTable(
     /** Materialised JSON view of the live document (the Y.Doc is the source of truth while edited). */
     document: jsonb("document").notNull(),
     createdAt: createdAt(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
   },
   (t) => [index("graphs_workspace").on(t.workspaceId, t.updatedAt)],
 );
@@ -81,8 +81,8 @@ export const runs = pgTable(
     trigger: jsonb("trigger"),
     error: jsonb("error"),
     createdAt: createdAt(),
-    startedAt: timestamp("started_at", { withTimezone: true }),
-    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    startedAt: timestamp("started_at", { withTimezone: true, mode: "string" }),
+    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "string" }),
   },
   (t) => [
     index("runs_graph_created").on(t.graphId, t.createdAt),
@@ -137,13 +137,13 @@ export const nodeRuns = pgTable(
     cacheKey: text("cache_key"),
     provider: text("provider"),
     waiting: jsonb("waiting"),
-    queuedAt: timestamp("queued_at", { withTimezone: true }),
-    startedAt: timestamp("started_at", { withTimezone: true }),
-    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    queuedAt: timestamp("queued_at", { withTimezone: true, mode: "string" }),
+    startedAt: timestamp("started_at", { withTimezone: true, mode: "string" }),
+    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "string" }),
     /** Time of the attempt that ended the item (not wall clock from the first start through dead workers). */
     durationMs: bigint("duration_ms", { mode: "number" }),
     /** When the current attempt started: durations count from here. */
-    attemptStartedAt: timestamp("attempt_started_at", { withTimezone: true }),
+    attemptStartedAt: timestamp("attempt_started_at", { withTimezone: true, mode: "string" }),
     /** Ended attempts, oldest first: { attempt, startedAt, endedAt (null: its worker died), outcome }. */
     attemptLog: jsonb("attempt_log").notNull().default(sql`'[]'::jsonb`),
     /** The node's checkpoint (ctx.checkpoint): ids of remote work under way, so a retry resumes it instead of starting it again. */
@@ -163,7 +163,7 @@ export const nodeLogs = pgTable(
     item: text("item").notNull(),
     level: text("level").notNull(),
     message: text("message").notNull(),
-    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    at: timestamp("at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
   },
   (t) => [index("node_logs_run").on(t.runId, t.id)],
 );
@@ -192,7 +192,7 @@ export const workerHeartbeats = pgTable("worker_heartbeats", {
   workerIds: jsonb("worker_ids").notNull().default(sql`'[]'::jsonb`),
   hostname: text("hostname").notNull(),
   pid: integer("pid").notNull(),
-  lastSeen: timestamp("last_seen", { withTimezone: true }).notNull().defaultNow(),
+  lastSeen: timestamp("last_seen", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
 });
 
 /**
@@ -216,7 +216,7 @@ export const mediaWorkspaces = pgTable(
 export const serverSettings = pgTable("server_settings", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "string" }).notNull().defaultNow(),
 });
 
 /**

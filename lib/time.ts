@@ -1,14 +1,15 @@
 /**
  * Timestamps as ISO 8601 text (`2026-01-31T12:00:00.000Z`), the form API views and SQL parameters
- * use. Raw postgres.js queries read timestamptz columns as ISO text already (db/connect.ts, with
- * microseconds); drizzle's typed queries read Dates. These accept either.
+ * use. The database hands every timestamptz back as ISO UTC text with microseconds, raw queries and
+ * drizzle's typed columns alike (db/connect.ts, db/schema*.ts `mode: "string"`); iso() normalises
+ * that to milliseconds, and also takes a JS clock's Date.
  */
-export type DbTime = string | Date;
+export type DbTime = string;
 
 /** ISO text; null (or undefined) stays null. */
-export function iso(t: DbTime): string;
-export function iso(t: DbTime | null | undefined): string | null;
-export function iso(t: DbTime | null | undefined): string | null {
+export function iso(t: DbTime | Date): string;
+export function iso(t: DbTime | Date | null | undefined): string | null;
+export function iso(t: DbTime | Date | null | undefined): string | null {
   return t === null || t === undefined ? null : new Date(t).toISOString();
 }
 

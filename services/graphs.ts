@@ -3,6 +3,7 @@ import { and, desc, eq, sql as dsql } from "drizzle-orm";
 import type { Database } from "../db/index.js";
 import { graphs, graphVersions } from "../db/schema.js";
 import { scopeWorkspace, type Scope } from "../lib/scope.js";
+import { iso } from "../lib/time.js";
 import type { GraphDocument, GraphSummary } from "../schemas/index.js";
 
 export interface GraphRecord {
@@ -36,8 +37,8 @@ const toRecord = (r: typeof graphs.$inferSelect): GraphRecord => ({
   name: r.name,
   workspaceId: r.workspaceId,
   document: r.document as GraphDocument,
-  createdAt: r.createdAt.toISOString(),
-  updatedAt: r.updatedAt.toISOString(),
+  createdAt: iso(r.createdAt),
+  updatedAt: iso(r.updatedAt),
 });
 
 export async function listGraphs({ db }: Database, scope: Scope): Promise<GraphSummary[]> {
@@ -54,7 +55,7 @@ export async function listGraphs({ db }: Database, scope: Scope): Promise<GraphS
     .from(graphs)
     .where(ws ? eq(graphs.workspaceId, ws) : undefined)
     .orderBy(desc(graphs.updatedAt));
-  return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() }));
+  return rows.map((r) => ({ ...r, createdAt: iso(r.createdAt), updatedAt: iso(r.updatedAt) }));
 }
 
 export async function getGraph({ db }: Database, id: string, scope: Scope): Promise<GraphRecord | null> {
@@ -78,7 +79,7 @@ export async function updateGraph({ db }: Database, id: string, o: { name?: stri
   if (!current) return null;
   const name = o.name ?? o.document?.name ?? current.name;
   const document = { ...(o.document ?? current.document), name };
-  const [r] = await db.update(graphs).set({ name, document, updatedAt: new Date() }).where(inScope(id, scope)).returning();
+  const [r] = await db.update(graphs).set({ name, document, updatedAt: new Date().toISOString() }).where(inScope(id, scope)).returning();
   return r ? toRecord(r) : null;
 }
 
@@ -107,7 +108,7 @@ const toVersion = (v: typeof graphVersions.$inferSelect): VersionRecord => ({
   number: v.number,
   label: v.label,
   document: v.document as GraphDocument,
-  createdAt: v.createdAt.toISOString(),
+  createdAt: iso(v.createdAt),
 });
 
 export async function listVersions({ db }: Database, graphId: string): Promise<Omit<VersionRecord, "document">[]> {
@@ -116,7 +117,7 @@ export async function listVersions({ db }: Database, graphId: string): Promise<O
     .from(graphVersions)
     .where(eq(graphVersions.graphId, graphId))
     .orderBy(desc(graphVersions.number));
-  return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
+  return rows.map((r) => ({ ...r, createdAt: iso(r.createdAt) }));
 }
 
 export async function getVersion({ db }: Database, graphId: string, versionId: string): Promise<VersionRecord | null> {

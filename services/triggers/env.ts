@@ -50,20 +50,7 @@ const COLUMNS = `id, graph_id as "graphId", name, kind, enabled, version_id as "
 /** Read one trigger inside a transaction, locked against other dispatchers but not against fire inserts (their FK check). */
 export async function lockTrigger(q: Queryable, id: string): Promise<TriggerRow | null> {
   const [row] = await q.unsafe<TriggerRow[]>(`select ${COLUMNS} from triggers where id = $1 for no key update`, [id]);
-  return row ? withDates(row) : null;
-}
-
-/** `unsafe` queries hand timestamps back as text; the row type promises Dates. */
-function withDates(row: TriggerRow): TriggerRow {
-  const d = (v: Date | string | null) => (v === null ? null : new Date(v));
-  return {
-    ...row,
-    nextFireAt: d(row.nextFireAt),
-    lastFiredAt: d(row.lastFiredAt),
-    lastCheckedAt: d(row.lastCheckedAt),
-    createdAt: d(row.createdAt)!,
-    updatedAt: d(row.updatedAt)!,
-  };
+  return row ?? null;
 }
 
 /** Due triggers of the given kinds, locked; rows another scheduler holds are skipped, not waited for. */
@@ -73,5 +60,5 @@ export async function lockDueTriggers(q: Queryable, kinds: string[], now: Date, 
      order by next_fire_at limit $3 for no key update skip locked`,
     [kinds, now.toISOString(), limit],
   );
-  return rows.map(withDates);
+  return rows;
 }

@@ -68,7 +68,7 @@ export class TriggerScheduler {
         const s = timeScheduleOf(t)!;
         let plan: ReturnType<typeof planDueFires>;
         try {
-          plan = planDueFires(s, t.nextFireAt!, now, { graceMs: this.graceMs, missedPolicy: s.config.missedPolicy });
+          plan = planDueFires(s, new Date(t.nextFireAt!), now, { graceMs: this.graceMs, missedPolicy: s.config.missedPolicy });
         } catch (err) {
           // A stored schedule that no longer parses (a time zone gone from the runtime): stop it, say why.
           await tx`update triggers set next_fire_at = null, last_error = ${`schedule cannot be computed: ${(err as Error).message}`} where id = ${t.id}`;

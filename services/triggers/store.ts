@@ -30,7 +30,7 @@ import { defaultMappings, defaultTarget } from "./inputs.js";
 import { describeSchedule, fireTimesAfter, isTimeKind, nextFireAfter, type TimeSchedule } from "./schedule.js";
 import { newWebhookSecret, sealWebhookSecret, webhookSecretHint } from "./webhook-secret.js";
 import { describeInstant, isValidZone } from "./zones.js";
-import { iso } from "../../lib/time.js";
+import { iso, ms } from "../../lib/time.js";
 import { scopeWorkspace, type Scope } from "../../lib/scope.js";
 
 /** Bad trigger settings; `field` is the path in the request body ("config.expression"). */
@@ -152,9 +152,9 @@ export async function createTrigger(env: TriggerEnv, graphId: string, body: Crea
       channel: body.channel,
       budgetUsd: body.budgetUsd,
       ...(secret ? sealWebhookSecret(env.secretKey, id, secret) : {}),
-      nextFireAt: body.enabled ? firstFireAt(body.kind, config, now) : null,
-      createdAt: now,
-      updatedAt: now,
+      nextFireAt: body.enabled ? iso(firstFireAt(body.kind, config, now)) : null,
+      createdAt: iso(now),
+      updatedAt: iso(now),
     })
     .returning();
   return { ...triggerView(row, now), ...(secret ? { secret } : {}) };
@@ -205,7 +205,7 @@ export async function updateTrigger(env: TriggerEnv, id: string, patch: UpdateTr
   if (patch.versionId !== undefined) await checkVersion(env, current.graphId, patch.versionId);
   const enabled = patch.enabled ?? current.enabled;
   const restart = Boolean(patch.config) || (enabled && !current.enabled);
-  const nextFireAt = !enabled ? null : restart ? firstFireAt(current.kind, config, now) : current.nextFireAt;
+  const nextFireAt = !enabled ? null : restart ? iso(firstFireAt(current.kind, config, now)) : current.nextFireAt;
   const [row] = await env.database.db
     .update(triggers)
     .set({
@@ -219,7 +219,7 @@ export async function updateTrigger(env: TriggerEnv, id: string, patch: UpdateTr
       config,
       nextFireAt,
       ...(patch.config && current.kind === "condition" ? { lastCheckedAt: null, lastError: null } : {}),
-      updatedAt: now,
+      updatedAt: iso(now),
     })
     .where(eq(triggers.id, id))
     .returning();
@@ -243,7 +243,7 @@ export async function rotateSecret(env: TriggerEnv, id: string, scope: Scope): P
   const secret = newWebhookSecret();
   const [row] = await env.database.db
     .update(triggers)
-    .set({ ...sealWebhookSecret(env.secretKey, id, secret), updatedAt: env.now() })
+    .set({ ...sealWebhookSecret(env.secretKey, id, secret), updatedAt: iso(env.now()) })
     .where(and(triggerInScope(env, id, scope), eq(triggers.kind, "webhook")))
     .returning();
   return row ? { ...triggerView(row, env.now()), secret } : null;
@@ -267,13 +267,13 @@ export function triggerView(row: TriggerRow, now: Date, o: { nextCount?: number 
     nextFireAt: iso(row.nextFireAt),
     lastFiredAt: iso(row.lastFiredAt),
     lastError: row.lastError,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
   };
   const s = timeScheduleOf(row);
   if (s) {
     const zone = s.config.timezone;
-    const from = row.enabled && row.nextFireAt ? new Date(Math.max(row.nextFireAt.getTime() - 1, now.getTime() - 1)) : now;
+    const from = row.enabled && row.nextFireAt ? new Date(Math.max(ms(row.nextFireAt) - 1, now.getTime() - 1)) : now;
     const next = row.enabled ? fireTimesAfter(s, from, { count: o.nextCount ?? 5 }) : [];
     view.schedule = { description: describeSchedule(s), next: next.map((at) => ({ at: at.toISOString(), local: describeInstant(at, zone) })) };
   }
@@ -286,7 +286,7 @@ export async function listFires(env: TriggerEnv, triggerId: string, o: { limit?:
     .select({ fire: triggerFires, runStatus: runs.status })
     .from(triggerFires)
     .leftJoin(runs, eq(runs.id, triggerFires.runId))
-    .where(and(eq(triggerFires.triggerId, triggerId), o.before ? lt(triggerFires.firedAt, o.before) : undefined))
+    .where(and(eq(triggerFires.triggerId, triggerId), o.before ? lt(triggerFires.firedAt, iso(o.before)) : undefined))
     .orderBy(desc(triggerFires.firedAt), desc(triggerFires.createdAt))
     .limit(Math.min(o.limit ?? 50, 500));
   return rows.map(({ fire: f, runStatus }) => ({
@@ -297,7 +297,7 @@ export async function listFires(env: TriggerEnv, triggerId: string, o: { limit?:
     runId: f.runId,
     runStatus: runStatus ?? null,
     scheduledFor: iso(f.scheduledFor),
-    firedAt: f.firedAt.toISOString(),
+    firedAt: iso(f.firedAt),
     detail: f.detail,
   }));
 }
