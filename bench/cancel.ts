@@ -7,6 +7,7 @@ import type { Database } from "../db/index.js";
 import { cancelRun, startRunFromDocument } from "../engine/runs.js";
 import { graph } from "../test/graphs.js";
 import { testRegistry } from "../test/nodes.js";
+import { systemScope } from "../lib/scope.js";
 
 export const CANCEL_NODES = 10_000;
 
@@ -23,7 +24,7 @@ export async function benchCancel(database: Database): Promise<Record<string, nu
   const startMs = performance.now() - s0;
   const [{ jobs }] = await database.sql<{ jobs: number }[]>`select count(*)::int as jobs from graphile_worker.jobs`;
   const t0 = performance.now();
-  if (!(await cancelRun(database.sql, runId))) throw new Error("cancel found the run finished");
+  if (!(await cancelRun(database.sql, runId, systemScope("bench: cancels the run it started")))) throw new Error("cancel found the run finished");
   const cancelMs = performance.now() - t0;
   const [{ left }] = await database.sql<{ left: number }[]>`select count(*)::int as left from graphile_worker.jobs`;
   if (left !== 0) throw new Error(`${left} of ${jobs} jobs left after cancel`);

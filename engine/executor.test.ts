@@ -222,7 +222,7 @@ describe("executor", () => {
     hub.subscribe((e) => e.runId === runId && events.push(e));
     await hub.start();
     const t0 = Date.now();
-    expect(await cancelRun(engine.db.sql, runId)).toBe(true);
+    expect(await cancelRun(engine.db.sql, runId, systemScope("test"))).toBe(true);
     const run = await waitForRun(engine.db.sql, runId, { timeoutMs: 10_000 });
     expect(run.status).toBe("canceled");
     // Aborted, not waited out: the slow items would take 30 s.
@@ -283,7 +283,7 @@ describe("executor", () => {
     );
     const failed = await waitForRun(engine.db.sql, runId);
     expect(statusOf(failed)).toEqual({ flaky: "failed", next: "skipped" });
-    await retryNode(engine.db.sql, runId, "flaky");
+    await retryNode(engine.db.sql, runId, "flaky", systemScope("test"));
     const done = await waitForRun(engine.db.sql, runId);
     // A retry is a fresh execution (attempt 1 again), so this flaky node fails the same way: the
     // point is that it ran again and its downstream was reconsidered, not skipped forever.
@@ -291,7 +291,7 @@ describe("executor", () => {
     const [{ n }] = await engine.db.sql`select count(*)::int as n from node_logs where run_id = ${runId} and node_id = 'flaky'`;
     expect(n).toBe(2);
     // Retry with a config patch (what a review's "revise" sends upstream): now it succeeds and the downstream runs.
-    await retryNode(engine.db.sql, runId, "flaky", { failAttempts: 0 });
+    await retryNode(engine.db.sql, runId, "flaky", systemScope("test"), { failAttempts: 0 });
     const fixed = await waitForRun(engine.db.sql, runId);
     expect(fixed.status).toBe("succeeded");
     expect(statusOf(fixed)).toEqual({ flaky: "succeeded", next: "succeeded" });

@@ -69,18 +69,32 @@ function applyOverrides(doc: unknown, overrides?: Record<string, Record<string, 
   return { ...d, nodes: d.nodes?.map((n) => (overrides[n.id] ? { ...n, config: { ...n.config, ...overrides[n.id] } } : n)) };
 }
 
-export async function cancelRun(sql: Sql, runId: string): Promise<boolean> {
+/** Cancel a run: false when it already finished, or when it is not in the scope's workspace (nothing changes). */
+export async function cancelRun(sql: Sql, runId: string, scope: Scope): Promise<boolean> {
+  if (!(await runInScope(sql, runId, scope))) return false;
   return sql.begin(async (tx) => {
     await lockRun(tx, runId);
     return haltRun(tx, runId, "canceled", { code: "CANCELED", message: "canceled by request" });
   });
 }
 
-/** Run a node again (all its items) and everything downstream of it, within the same run. */
-export async function retryNode(sql: Sql, runId: string, nodeId: string, patch?: Record<string, unknown>): Promise<void> {
+/**
+ * Run a node again (all its items) and everything downstream of it, within the same run. False,
+ * and nothing reset, for a run not in the scope's workspace.
+ */
+export async function retryNode(sql: Sql, runId: string, nodeId: string, scope: Scope, patch?: Record<string, unknown>): Promise<boolean> {
+  if (!(await runInScope(sql, runId, scope))) return false;
   const plan = await loadPlan(sql, runId);
   if (!plan.nodes[nodeId]) throw new RunInputError(`run has no node "${nodeId}"`, [{ code: "UNKNOWN_NODE", message: `no node "${nodeId}"`, nodeId }]);
   await sql.begin((tx) => resetFrom(tx, plan, runId, [nodeId], patch ? { [nodeId]: patch } : {}));
+  return true;
+}
+
+/** Whether the run exists in the scope's workspace (any workspace for a system scope). */
+async function runInScope(sql: Sql, runId: string, scope: Scope): Promise<boolean> {
+  const ws = scopeWorkspace(scope);
+  const [row] = await sql`select 1 from runs where id = ${runId} and (${ws}::uuid is null or workspace_id = ${ws}::uuid)`;
+  return Boolean(row);
 }
 
 /**
@@ -175,10 +189,14 @@ export async function listRuns(sql: Sql, scope: Scope, o: { graphId?: string; li
   }));
 }
 
-export async function getRunLogs(sql: Sql, runId: string, o: { nodeId?: string; afterId?: number; limit?: number } = {}) {
+/** A run's log lines; none for a run of another workspace than the scope's. */
+export async function getRunLogs(sql: Sql, runId: string, scope: Scope, o: { nodeId?: string; afterId?: number; limit?: number } = {}) {
+  const ws = scopeWorkspace(scope);
   return sql<{ id: number; nodeId: string; item: string; level: string; message: string; at: string }[]>`
     select id, node_id as "nodeId", item, level, message, at from node_logs
-    where run_id = ${runId} and (${o.nodeId ?? null}::text is null or node_id = ${o.nodeId ?? null})
+    where run_id = ${runId}
+      and (${ws}::uuid is null or exists (select 1 from runs where runs.id = node_logs.run_id and runs.workspace_id = ${ws}::uuid))
+      and (${o.nodeId ?? null}::text is null or node_id = ${o.nodeId ?? null})
       and id > ${o.afterId ?? 0}
     order by id limit ${Math.min(o.limit ?? 500, 5000)}`;
 }

@@ -1,5 +1,5 @@
 /** Saved graphs and their immutable versions. */
-import { and, desc, eq, sql as dsql } from "drizzle-orm";
+import { and, desc, eq, exists, sql as dsql } from "drizzle-orm";
 import type { Database } from "../db/index.js";
 import { graphs, graphVersions } from "../db/schema.js";
 import { scopeWorkspace, type Scope } from "../lib/scope.js";
@@ -88,11 +88,15 @@ export async function deleteGraph({ db }: Database, id: string, scope: Scope): P
   return r.length > 0;
 }
 
-/** Snapshot a document as the graph's next version (numbered 1, 2, 3...). */
-export async function createVersion(database: Database, graphId: string, document: GraphDocument, label?: string | null): Promise<VersionRecord> {
+/**
+ * Snapshot a document as the graph's next version (numbered 1, 2, 3...). null, and nothing
+ * written, when the graph is not in the scope's workspace.
+ */
+export async function createVersion(database: Database, graphId: string, document: GraphDocument, scope: Scope, label?: string | null): Promise<VersionRecord | null> {
   return database.db.transaction(async (tx) => {
     // Serialise numbering per graph.
-    await tx.execute(dsql`select id from graphs where id = ${graphId} for update`);
+    const [graph] = await tx.select({ id: graphs.id }).from(graphs).where(inScope(graphId, scope)).for("update");
+    if (!graph) return null;
     const [{ next }] = await tx
       .select({ next: dsql<number>`coalesce(max(${graphVersions.number}), 0) + 1` })
       .from(graphVersions)
@@ -111,21 +115,25 @@ const toVersion = (v: typeof graphVersions.$inferSelect): VersionRecord => ({
   createdAt: iso(v.createdAt),
 });
 
-export async function listVersions({ db }: Database, graphId: string): Promise<Omit<VersionRecord, "document">[]> {
+/** A graph's versions, or none when the graph is not in the scope's workspace. */
+const versionsOf = (db: Database["db"], graphId: string, scope: Scope) =>
+  and(eq(graphVersions.graphId, graphId), exists(db.select({ id: graphs.id }).from(graphs).where(inScope(graphId, scope))));
+
+export async function listVersions({ db }: Database, graphId: string, scope: Scope): Promise<Omit<VersionRecord, "document">[]> {
   const rows = await db
     .select({ id: graphVersions.id, graphId: graphVersions.graphId, number: graphVersions.number, label: graphVersions.label, createdAt: graphVersions.createdAt })
     .from(graphVersions)
-    .where(eq(graphVersions.graphId, graphId))
+    .where(versionsOf(db, graphId, scope))
     .orderBy(desc(graphVersions.number));
   return rows.map((r) => ({ ...r, createdAt: iso(r.createdAt) }));
 }
 
-export async function getVersion({ db }: Database, graphId: string, versionId: string): Promise<VersionRecord | null> {
-  const [v] = await db.select().from(graphVersions).where(and(eq(graphVersions.graphId, graphId), eq(graphVersions.id, versionId)));
+export async function getVersion({ db }: Database, graphId: string, versionId: string, scope: Scope): Promise<VersionRecord | null> {
+  const [v] = await db.select().from(graphVersions).where(and(versionsOf(db, graphId, scope), eq(graphVersions.id, versionId)));
   return v ? toVersion(v) : null;
 }
 
-export async function latestVersion({ db }: Database, graphId: string): Promise<VersionRecord | null> {
-  const [v] = await db.select().from(graphVersions).where(eq(graphVersions.graphId, graphId)).orderBy(desc(graphVersions.number)).limit(1);
+export async function latestVersion({ db }: Database, graphId: string, scope: Scope): Promise<VersionRecord | null> {
+  const [v] = await db.select().from(graphVersions).where(versionsOf(db, graphId, scope)).orderBy(desc(graphVersions.number)).limit(1);
   return v ? toVersion(v) : null;
 }

@@ -4,6 +4,7 @@ import { createGraph, createVersion } from "../services/graphs.js";
 import type { TriggerEnv } from "../services/triggers/env.js";
 import type { NodeRegistry } from "../nodes/registry.js";
 import type { GraphDocument, GraphDocumentInput } from "../schemas/index.js";
+import { systemScope } from "../lib/scope.js";
 
 /** A clock tests set and advance; triggers read time only through it. */
 export class FakeClock {
@@ -30,7 +31,7 @@ export function triggerTestEnv(database: Database, registry: NodeRegistry, clock
 /** A saved graph with one saved version (what triggers run). */
 export async function savedGraph(database: Database, document: GraphDocumentInput): Promise<{ graphId: string; versionId: string }> {
   const g = await createGraph(database, { document: document as GraphDocument });
-  const v = await createVersion(database, g.id, g.document, "v1");
+  const v = (await createVersion(database, g.id, g.document, systemScope("test helper: a version of a graph it just made"), "v1"))!;
   return { graphId: g.id, versionId: v.id };
 }
 

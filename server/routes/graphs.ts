@@ -51,18 +51,20 @@ export function graphRoutes(deps: ServerDeps) {
 
   route(app, { method: "GET", path: "/:id/versions", summary: "Saved versions of a graph", params: GraphParams }, async (c, { params: { id } }) => {
     if (!(await getGraph(database, id, scopeOf(c)))) throw notFound("graph", id);
-    return c.json(await listVersions(database, id));
+    return c.json(await listVersions(database, id, scopeOf(c)));
   });
 
   route(app, { method: "POST", path: "/:id/versions", summary: "Snapshot the current document as a version", params: GraphParams, body: CreateVersionBodySchema }, async (c, { params: { id }, body }) => {
     const document = await currentDocument(deps, id, scopeOf(c));
     if (!document) throw notFound("graph", id);
-    return c.json(await createVersion(database, id, document, body.label), 201);
+    const v = await createVersion(database, id, document, scopeOf(c), body.label);
+    if (!v) throw notFound("graph", id);
+    return c.json(v, 201);
   });
 
   route(app, { method: "GET", path: "/:id/versions/:versionId", summary: "One version", params: VersionParams }, async (c, { params: { id, versionId } }) => {
     if (!(await getGraph(database, id, scopeOf(c)))) throw notFound("graph", id);
-    const v = await getVersion(database, id, versionId);
+    const v = await getVersion(database, id, versionId, scopeOf(c));
     if (!v) throw notFound("version", versionId);
     return c.json(v);
   });

@@ -202,7 +202,7 @@ describe("human review", () => {
     await waitForRun(engine.db.sql, runId);
 
     const other = await startAndWait(reviewGraph());
-    await cancelRun(engine.db.sql, other.runId);
+    await cancelRun(engine.db.sql, other.runId, systemScope("test"));
     const late = await post(app, `/api/reviews/${other.review.id}/decision`, { decision: "approve", reviewer: "heidi" });
     expect(late.status).toBe(409);
     expect((await late.json()).error).toMatchObject({ code: "REVIEW_NOT_WAITING", message: `review "${other.review.id}" cannot be decided: the run is canceled` });

@@ -22,15 +22,17 @@ import { currentDocument } from "../graph-document.js";
 export async function versionForRun(deps: ServerDeps, graphId: string, versionId: string | undefined, scope: Scope) {
   if (versionId) {
     if (!(await getGraph(deps.database, graphId, scope))) throw notFound("graph", graphId);
-    const v = await getVersion(deps.database, graphId, versionId);
+    const v = await getVersion(deps.database, graphId, versionId, scope);
     if (!v) throw notFound("version", versionId);
     return v;
   }
   const document = await currentDocument(deps, graphId, scope);
   if (!document) throw notFound("graph", graphId);
-  const latest = await latestVersion(deps.database, graphId);
+  const latest = await latestVersion(deps.database, graphId, scope);
   if (latest && canonicalJson(latest.document) === canonicalJson(document)) return latest;
-  return createVersion(deps.database, graphId, document as GraphDocument, "snapshot for run");
+  const created = await createVersion(deps.database, graphId, document as GraphDocument, scope, "snapshot for run");
+  if (!created) throw notFound("graph", graphId);
+  return created;
 }
 
 const RunParams = z.object({ id: idParam("run") });
@@ -90,7 +92,7 @@ export function runRoutes(deps: ServerDeps) {
 
   route(app, { method: "GET", path: "/:id/logs", summary: "A run's log lines", params: RunParams, query: LogsQuery }, async (c, { params: { id }, query }) => {
     if (!(await runIn(c, id))) throw notFound("run", id);
-    const logs = await getRunLogs(sql, id, { nodeId: query.nodeId, afterId: query.after });
+    const logs = await getRunLogs(sql, id, scopeOf(c), { nodeId: query.nodeId, afterId: query.after });
     return c.json(logs.map((l) => ({ ...l, at: new Date(l.at).toISOString() })));
   });
 
@@ -135,7 +137,7 @@ export function runRoutes(deps: ServerDeps) {
   route(app, { method: "POST", path: "/:id/cancel", summary: "Cancel a run", params: RunParams }, async (c, { params: { id } }) => {
     const run = await runIn(c, id);
     if (!run) throw notFound("run", id);
-    const canceled = await cancelRun(sql, id);
+    const canceled = await cancelRun(sql, id, scopeOf(c));
     if (!canceled) throw new ApiError(409, "RUN_FINISHED", `run is already ${run.status}`);
     return c.json({ ok: true });
   });
@@ -148,7 +150,7 @@ export function runRoutes(deps: ServerDeps) {
       const node = run.nodes.filter((n) => n.nodeId === nodeId);
       if (!node.some((n) => n.status === "failed")) throw new ApiError(409, "RUN_ACTIVE", `node "${nodeId}" has not failed and the run is still running`);
     }
-    await retryNode(sql, id, nodeId);
+    if (!(await retryNode(sql, id, nodeId, scopeOf(c)))) throw notFound("run", id);
     return c.json({ ok: true });
   });
 

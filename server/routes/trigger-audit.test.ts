@@ -23,6 +23,7 @@ import type { ServerDeps } from "../deps.js";
 import { hookRoutes } from "./hooks.js";
 import { graphTriggerRoutes, triggerRoutes } from "./triggers.js";
 import { triggerEnv } from "../trigger-context.js";
+import { systemScope } from "../../lib/scope.js";
 
 let engine: TestEngine;
 let hub: RunEventHub;
@@ -104,7 +105,7 @@ describe("trigger audit", () => {
     const elsewhere = await createTestWorkspace(engine.db.sql);
     const theirOwner = asSession(raw, await sessionFor(engine.db.sql, await createMember(engine.db.sql, "owner", { workspaceId: elsewhere })));
     const g = await createGraph(engine.db, { document: graph([{ id: "a", type: "test.const", config: { value: 1 } }]) as GraphDocument, workspaceId: elsewhere });
-    const v = await createVersion(engine.db, g.id, g.document, "v1");
+    const v = (await createVersion(engine.db, g.id, g.document, systemScope("test"), "v1"))!;
     const t = await (await send(theirOwner, "POST", `/api/graphs/${g.id}/triggers`, { kind: "cron", config: { expression: "*/5 * * * *", timezone: "UTC" } })).json();
 
     const clock = new FakeClock(new Date(new Date(t.nextFireAt).getTime() + 1000));

@@ -81,7 +81,7 @@ export function createGraphTriggerApp(deps: ServerDeps, env: () => TriggerEnv = 
     if (!(await getGraph(deps.database, id, scopeOf(c)))) throw notFound("graph", id);
     const e = env();
     const now = e.now();
-    return c.json((await listTriggers(e, { graphId: id })).map((t) => triggerView(t, now)));
+    return c.json((await listTriggers(e, scopeOf(c), { graphId: id })).map((t) => triggerView(t, now)));
   });
 
   route(app, { method: "POST", path: "/:id/triggers", summary: "Add a trigger to a graph", params: GraphParams, body: CreateTriggerBodySchema }, async (c, { params: { id }, body }) => {
@@ -141,7 +141,7 @@ export function createTriggerApp(deps: ServerDeps, env: () => TriggerEnv = () =>
 
   route(app, { method: "GET", path: "/:id/fires", summary: "A trigger's fires, newest first", params: TriggerParams, query: FiresQuery }, async (c, { params, query }) => {
     const { id } = await triggerIn(c, params.id);
-    return c.json(await listFires(env(), id, { limit: query.limit, before: query.before ? new Date(query.before) : undefined }));
+    return c.json(await listFires(env(), id, scopeOf(c), { limit: query.limit, before: query.before ? new Date(query.before) : undefined }));
   });
 
   route(app, { method: "POST", path: "/:id/secret", summary: "Rotate a webhook trigger's signing secret", params: TriggerParams }, async (c, { params }) => {

@@ -42,7 +42,7 @@ const csv = (rows: [string, number, number][]) =>
   `id,name,price,stock,images\n${rows.map(([id, price, stock]) => `${id},Product ${id},${price},${stock},aurora.png`).join("\n")}\n`;
 
 async function lastRunProducts(env: ReturnType<typeof triggerTestEnv>, triggerId: string) {
-  const [fire] = await listFires(env, triggerId);
+  const [fire] = await listFires(env, triggerId, systemScope("test"));
   const run = await waitForRun(engine.db.sql, fire.runId!);
   expect(run.status).toBe("succeeded");
   const out = (await nodeOutput(engine, run.id, "c")) as { out: { id: string; price: number; images: unknown[] }[] };
@@ -68,12 +68,12 @@ describe("condition trigger on a CSV inventory file", () => {
 
     // First poll: baseline only.
     expect((await scheduler.tick()).polled).toEqual([expect.objectContaining({ fireId: null, error: null })]);
-    expect(await listFires(env, trigger.id)).toEqual([]);
+    expect(await listFires(env, trigger.id, systemScope("test"))).toEqual([]);
 
     // A price change and a new product: one run with exactly those two.
     await writeFeed(csv([["a", 12, 8], ["b", 20, 6], ["c", 5, 3]]));
     await poll();
-    let fires = await listFires(env, trigger.id);
+    let fires = await listFires(env, trigger.id, systemScope("test"));
     expect(fires).toHaveLength(1);
     expect(fires[0].detail).toEqual({ changes: [{ key: "a", reasons: ["price changed 10 → 12"] }, { key: "c", reasons: ["new product"] }] });
     const products = await lastRunProducts(env, trigger.id);
@@ -82,13 +82,13 @@ describe("condition trigger on a CSV inventory file", () => {
 
     // Nothing changed: nothing runs.
     await poll();
-    expect(await listFires(env, trigger.id)).toHaveLength(1);
+    expect(await listFires(env, trigger.id, systemScope("test"))).toHaveLength(1);
 
     // Stock falls below 5, two schedulers poll at the same moment: one fire.
     await writeFeed(csv([["a", 12, 8], ["b", 20, 2], ["c", 5, 3]]));
     clock.advance(60_000);
     await Promise.all([scheduler.tick(), new TriggerScheduler({ ...env, database: second }).tick()]);
-    fires = await listFires(env, trigger.id);
+    fires = await listFires(env, trigger.id, systemScope("test"));
     expect(fires).toHaveLength(2);
     expect(fires[0].detail).toEqual({ changes: [{ key: "b", reasons: ["stock fell below 5 (6 → 2)"] }] });
     expect((await lastRunProducts(env, trigger.id)).map((p) => p.id)).toEqual(["b"]);
@@ -96,18 +96,18 @@ describe("condition trigger on a CSV inventory file", () => {
     // Still below: no new fire.
     await writeFeed(csv([["a", 12, 8], ["b", 20, 1], ["c", 5, 3]]));
     await poll();
-    expect(await listFires(env, trigger.id)).toHaveLength(2);
+    expect(await listFires(env, trigger.id, systemScope("test"))).toHaveLength(2);
 
     // Paused: not polled at all.
     await updateTrigger(env, trigger.id, { enabled: false }, systemScope("test"));
     await writeFeed(csv([["a", 12, 8], ["b", 20, 1], ["c", 5, 3], ["d", 7, 9]]));
     expect((await poll()).polled).toEqual([]);
-    expect(await listFires(env, trigger.id)).toHaveLength(2);
+    expect(await listFires(env, trigger.id, systemScope("test"))).toHaveLength(2);
     // Resumed: the change made meanwhile fires once.
     await updateTrigger(env, trigger.id, { enabled: true }, systemScope("test"));
     await scheduler.tick();
     await poll();
-    fires = await listFires(env, trigger.id);
+    fires = await listFires(env, trigger.id, systemScope("test"));
     expect(fires).toHaveLength(3);
     expect(fires[0].detail).toEqual({ changes: [{ key: "d", reasons: ["new product"] }] });
   });
@@ -150,7 +150,7 @@ describe("condition trigger on a JSON feed over HTTP", () => {
       body = JSON.stringify([{ id: "x", price: 2 }, { id: "y", price: 3 }]);
       clock.advance(30_000);
       await scheduler.tick();
-      const [fire] = await listFires(env, t.id);
+      const [fire] = await listFires(env, t.id, systemScope("test"));
       const run = await waitForRun(engine.db.sql, fire.runId!);
       expect(await nodeOutput(engine, run.id, "c")).toEqual({ out: [{ id: "x", price: 2 }, { id: "y", price: 3 }] });
 
@@ -159,7 +159,7 @@ describe("condition trigger on a JSON feed over HTTP", () => {
       await scheduler.tick();
       // Where, not what: the feed's text is never echoed into last_error.
       expect((await getTrigger(env, t.id, systemScope("test")))!.lastError).toBe("feed is not valid JSON (at line 1 column 3)");
-      expect(await listFires(env, t.id)).toHaveLength(1);
+      expect(await listFires(env, t.id, systemScope("test"))).toHaveLength(1);
     } finally {
       delete process.env.GENJED_OUTBOUND_ALLOW;
       server.close();

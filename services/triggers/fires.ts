@@ -13,6 +13,10 @@ import { createVersion, getVersion, latestVersion, type VersionRecord } from "..
 import { RunInputError, startRunFromDocument } from "../../engine/runs.js";
 import { lockTrigger, type TriggerEnv, type TriggerRow } from "./env.js";
 import { iso } from "../../lib/time.js";
+import { systemScope } from "../../lib/scope.js";
+
+/** Firing runs a trigger's own graph: the trigger row already names it, whatever its workspace. */
+const FIRE_SCOPE = systemScope("trigger fire: resolves the version of the trigger's own graph");
 import { mergeOverrides, type Overrides } from "./inputs.js";
 
 export interface NewFire {
@@ -51,15 +55,17 @@ const ACTIVE_RUN = ["queued", "running", "waiting"];
 /** The immutable version a trigger runs: its pinned one, or the latest saved (a first snapshot when none was saved). */
 export async function resolveVersion(env: TriggerEnv, trigger: Pick<TriggerRow, "graphId" | "versionId">): Promise<VersionRecord> {
   if (trigger.versionId) {
-    const v = await getVersion(env.database, trigger.graphId, trigger.versionId);
+    const v = await getVersion(env.database, trigger.graphId, trigger.versionId, FIRE_SCOPE);
     if (!v) throw new PermanentStartError(`the pinned version ${trigger.versionId} no longer exists`);
     return v;
   }
-  const latest = await latestVersion(env.database, trigger.graphId);
+  const latest = await latestVersion(env.database, trigger.graphId, FIRE_SCOPE);
   if (latest) return latest;
   const [g] = await env.database.db.select({ document: graphs.document }).from(graphs).where(eq(graphs.id, trigger.graphId));
   if (!g) throw new PermanentStartError("the graph no longer exists");
-  return createVersion(env.database, trigger.graphId, g.document as GraphDocument, "snapshot for trigger");
+  const created = await createVersion(env.database, trigger.graphId, g.document as GraphDocument, FIRE_SCOPE, "snapshot for trigger");
+  if (!created) throw new PermanentStartError("the graph no longer exists");
+  return created;
 }
 
 /**

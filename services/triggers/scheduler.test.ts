@@ -68,7 +68,7 @@ describe("cron triggers", () => {
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ versionId, trigger: { kind: "cron", triggerId: trigger.id, scheduledFor: "2025-10-24T07:00:00.000Z" } });
 
-    const fires = await listFires(env, trigger.id);
+    const fires = await listFires(env, trigger.id, systemScope("test"));
     expect(fires).toEqual([expect.objectContaining({ status: "started", runId: runs[0].id, scheduledFor: "2025-10-24T07:00:00.000Z" })]);
     // Next: Saturday 09:00 CEST, then Sunday 09:00 CET (the clocks went back in between).
     const [{ next_fire_at }] = await engine.db.sql`select next_fire_at from triggers where id = ${trigger.id}`;
@@ -99,7 +99,7 @@ describe("cron triggers", () => {
     const runs = await runsOf(trigger.id);
     expect(runs).toHaveLength(12);
     expect(new Set(runs.map((r) => r.trigger.scheduledFor)).size).toBe(12);
-    const fires = await listFires(env, trigger.id, { limit: 100 });
+    const fires = await listFires(env, trigger.id, systemScope("test"), { limit: 100 });
     expect(fires.filter((f) => f.status === "started")).toHaveLength(12);
     // Even a scheduler acting on a stale read cannot record a fire time twice: the key is unique.
     const again = await insertFire(second.sql, { triggerId: trigger.id, dedupeKey: `at:${fires[0].scheduledFor}`, status: "pending", firedAt: clock.now() });
@@ -113,7 +113,7 @@ describe("cron triggers", () => {
     clock.set("2025-06-01T14:30:00Z");
     await new TriggerScheduler(env).tick();
     expect(await runsOf(trigger.id)).toHaveLength(0);
-    const [fire] = await listFires(env, trigger.id);
+    const [fire] = await listFires(env, trigger.id, systemScope("test"));
     expect(fire).toMatchObject({ status: "skipped", runId: null, scheduledFor: "2025-06-01T14:00:00.000Z" });
     expect(fire.reason).toMatch(/missed 4 fire times .*11:00.*14:00.*missed-fire policy: skip/);
     clock.set("2025-06-01T15:00:02Z");
@@ -129,7 +129,7 @@ describe("cron triggers", () => {
     await new TriggerScheduler(env).tick();
     const runs = await runsOf(trigger.id);
     expect(runs).toHaveLength(1);
-    const [fire] = await listFires(env, trigger.id);
+    const [fire] = await listFires(env, trigger.id, systemScope("test"));
     expect(fire).toMatchObject({ status: "started", runId: runs[0].id });
     expect(fire.reason).toMatch(/^catch-up run: missed 4 fire times/);
   });
@@ -144,14 +144,14 @@ describe("cron triggers", () => {
       await scheduler.tick();
     }
     expect(await runsOf(trigger.id)).toHaveLength(0);
-    expect(await listFires(env, trigger.id)).toEqual([]);
+    expect(await listFires(env, trigger.id, systemScope("test"))).toEqual([]);
 
     clock.set("2025-06-01T12:10:00Z");
     const resumed = await updateTrigger(env, trigger.id, { enabled: true }, systemScope("test"));
     expect(resumed!.nextFireAt).toBe("2025-06-01T13:00:00.000Z");
     clock.set("2025-06-01T13:00:01Z");
     await scheduler.tick();
-    const fires = await listFires(env, trigger.id);
+    const fires = await listFires(env, trigger.id, systemScope("test"));
     expect(fires.map((f) => [f.status, f.reason])).toEqual([["started", null]]);
   });
 });
@@ -171,7 +171,7 @@ describe("overlap policies (previous run still going)", () => {
     const { trigger, env } = await twoFires("skip");
     const runs = await runsOf(trigger.id);
     expect(runs).toHaveLength(1);
-    const fires = await listFires(env, trigger.id);
+    const fires = await listFires(env, trigger.id, systemScope("test"));
     expect(fires[0]).toMatchObject({ status: "skipped", runId: null, scheduledFor: "2025-06-01T10:05:00.000Z" });
     expect(fires[0].reason).toBe(`previous run ${runs[0].id} is still running (overlap policy: skip)`);
   });
@@ -179,17 +179,17 @@ describe("overlap policies (previous run still going)", () => {
   it("queue: the second fire waits and starts when the first run ends", async () => {
     const { trigger, env, scheduler } = await twoFires("queue");
     const [first] = await runsOf(trigger.id);
-    let fires = await listFires(env, trigger.id);
+    let fires = await listFires(env, trigger.id, systemScope("test"));
     expect(fires[0]).toMatchObject({ status: "queued", runId: null });
     expect(fires[0].reason).toMatch(new RegExp(`waiting for run ${first.id}`));
     await scheduler.tick();
     expect(await runsOf(trigger.id)).toHaveLength(1);
 
-    await cancelRun(engine.db.sql, first.id);
+    await cancelRun(engine.db.sql, first.id, systemScope("test"));
     await scheduler.tick();
     const runs = await runsOf(trigger.id);
     expect(runs).toHaveLength(2);
-    fires = await listFires(env, trigger.id);
+    fires = await listFires(env, trigger.id, systemScope("test"));
     expect(fires[0]).toMatchObject({ status: "started", runId: runs[1].id, reason: null });
     expect(runs[1].trigger.scheduledFor).toBe("2025-06-01T10:05:00.000Z");
   });

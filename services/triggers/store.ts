@@ -118,8 +118,8 @@ async function graphDocument(env: TriggerEnv, graphId: string, scope: Scope): Pr
   return g ? (g.document as GraphDocument) : null;
 }
 
-async function checkVersion(env: TriggerEnv, graphId: string, versionId: string | null | undefined): Promise<void> {
-  if (versionId && !(await getVersion(env.database, graphId, versionId))) {
+async function checkVersion(env: TriggerEnv, graphId: string, versionId: string | null | undefined, scope: Scope): Promise<void> {
+  if (versionId && !(await getVersion(env.database, graphId, versionId, scope))) {
     throw new TriggerConfigError("versionId", `graph has no version "${versionId}"`);
   }
 }
@@ -131,7 +131,7 @@ async function checkVersion(env: TriggerEnv, graphId: string, versionId: string 
 export async function createTrigger(env: TriggerEnv, graphId: string, body: CreateTriggerBody, scope: Scope): Promise<TriggerView | null> {
   const document = await graphDocument(env, graphId, scope);
   if (!document) return null;
-  await checkVersion(env, graphId, body.versionId);
+  await checkVersion(env, graphId, body.versionId, scope);
   const config = validateConfig(body.kind, body.config, document);
   const now = env.now();
   // The id is chosen here because the sealed secret is bound to it.
@@ -186,10 +186,15 @@ export async function getTrigger(env: TriggerEnv, id: string, scope: Scope): Pro
   return row ?? null;
 }
 
-/** A graph's triggers (the caller checks the graph is in its workspace). */
-export async function listTriggers(env: TriggerEnv, o: { graphId?: string } = {}): Promise<TriggerRow[]> {
-  const q = env.database.db.select().from(triggers);
-  return (o.graphId ? q.where(eq(triggers.graphId, o.graphId)) : q).orderBy(triggers.createdAt);
+/** Triggers (of one graph with `graphId`) whose graph is in the scope's workspace. */
+export async function listTriggers(env: TriggerEnv, scope: Scope, o: { graphId?: string } = {}): Promise<TriggerRow[]> {
+  const ws = scopeWorkspace(scope);
+  const db = env.database.db;
+  return db
+    .select()
+    .from(triggers)
+    .where(and(o.graphId ? eq(triggers.graphId, o.graphId) : undefined, ws ? inArray(triggers.graphId, db.select({ id: graphs.id }).from(graphs).where(eq(graphs.workspaceId, ws))) : undefined))
+    .orderBy(triggers.createdAt);
 }
 
 /** Apply a patch. Resuming, or changing the schedule, restarts the clock from now. */
@@ -202,7 +207,7 @@ export async function updateTrigger(env: TriggerEnv, id: string, patch: UpdateTr
     const document = (await graphDocument(env, current.graphId, scope)) ?? { nodes: [] };
     config = validateConfig(current.kind as TriggerKind, patch.config, document);
   }
-  if (patch.versionId !== undefined) await checkVersion(env, current.graphId, patch.versionId);
+  if (patch.versionId !== undefined) await checkVersion(env, current.graphId, patch.versionId, scope);
   const enabled = patch.enabled ?? current.enabled;
   const restart = Boolean(patch.config) || (enabled && !current.enabled);
   const nextFireAt = !enabled ? null : restart ? iso(firstFireAt(current.kind, config, now)) : current.nextFireAt;
@@ -281,12 +286,18 @@ export function triggerView(row: TriggerRow, now: Date, o: { nextCount?: number 
   return view;
 }
 
-export async function listFires(env: TriggerEnv, triggerId: string, o: { limit?: number; before?: Date } = {}): Promise<FireView[]> {
+/** A trigger's fires, newest first; none for a trigger whose graph is not in the scope's workspace. */
+export async function listFires(env: TriggerEnv, triggerId: string, scope: Scope, o: { limit?: number; before?: Date } = {}): Promise<FireView[]> {
+  const ws = scopeWorkspace(scope);
+  const db = env.database.db;
+  const inWorkspace = ws
+    ? inArray(triggerFires.triggerId, db.select({ id: triggers.id }).from(triggers).innerJoin(graphs, eq(graphs.id, triggers.graphId)).where(eq(graphs.workspaceId, ws)))
+    : undefined;
   const rows = await env.database.db
     .select({ fire: triggerFires, runStatus: runs.status })
     .from(triggerFires)
     .leftJoin(runs, eq(runs.id, triggerFires.runId))
-    .where(and(eq(triggerFires.triggerId, triggerId), o.before ? lt(triggerFires.firedAt, iso(o.before)) : undefined))
+    .where(and(eq(triggerFires.triggerId, triggerId), inWorkspace, o.before ? lt(triggerFires.firedAt, iso(o.before)) : undefined))
     .orderBy(desc(triggerFires.firedAt), desc(triggerFires.createdAt))
     .limit(Math.min(o.limit ?? 50, 500));
   return rows.map(({ fire: f, runStatus }) => ({
