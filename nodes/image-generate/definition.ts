@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { ShotSchema, type Shot } from "../../schemas/content.js";
-import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "../shared/generation-config.js";
+import { checkModels, estimateGeneration, generatingNode, generationFields, modelKey } from "../shared/generation-config.js";
 import { notesFor, revisionNotesField, withRevisionNotes } from "../shared/revision.js";
 import { defineNode } from "../contract.js";
 
@@ -35,7 +35,7 @@ export const imageGenerate = defineNode({
   title: "Generate image",
   category: "Generation",
   description: "A product image from a prompt, optionally starting from the product's own photo.",
-  providers: ["local", "replicate"],
+  ...generatingNode,
   inputs: [
     { name: "prompt", type: "json", schema: PromptValueSchema, description: "A prompt string, or a shot from prompt.parse ({prompt, view, seed, aspectRatio})" },
     { name: "product", type: "product", required: false, description: "Its first image is the reference photo" },
@@ -44,10 +44,6 @@ export const imageGenerate = defineNode({
   ],
   outputs: [{ name: "image", type: "image" }],
   config: ImageGenerateConfigSchema,
-  paid: mayCostMoney,
-  fallbacks: fallbackChain,
-  secrets: ["REPLICATE_API_TOKEN"], // read by the replicate provider, only on a stage that uses it
-  providerOf: (c) => c.provider,
   // A remote prediction may queue for minutes; the replicate provider checkpoints it, so a retry resumes it.
   timeoutMs: 30 * 60_000,
   estimate: (config) => estimateGeneration(config, "image", DEFAULT_MODEL, { localSeconds: 1 }),

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { AdTexts } from "../../schemas/content.js";
 import { notesFor, revisionNotesField, withRevisionNotes } from "../shared/revision.js";
-import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "../shared/generation-config.js";
+import { checkModels, estimateGeneration, generatingNode, generationFields, modelKey } from "../shared/generation-config.js";
 import { DEFAULT_TEMPLATES } from "./default-templates.js";
 import { llmParse } from "./llm.js";
 import { consistencySeed } from "../../lib/seed.js";
@@ -69,7 +69,7 @@ export const promptParse = defineNode({
   title: "Prompt parser",
   category: "Generation",
   description: "Turns a product and a template into image prompts per view, animated scenes, a voice-over script and the ad texts.",
-  providers: ["local", "replicate"],
+  ...generatingNode,
   inputs: [
     { name: "product", type: "product", description: "The product to advertise" },
     { name: "brand", type: "brand", required: false, description: "Brand kit: name, colours and tone" },
@@ -83,11 +83,7 @@ export const promptParse = defineNode({
     { name: "texts", type: "json", description: "{headline, cta, disclaimer, productName, brandName} for video.composite" },
   ],
   config: PromptParseConfigSchema,
-  paid: mayCostMoney,
-  fallbacks: fallbackChain,
   listSizeHint: (config) => config.views?.length ?? config.viewCount,
-  secrets: ["REPLICATE_API_TOKEN"], // read by the replicate provider, only on a stage that uses it
-  providerOf: (c) => c.provider,
   // One LLM completion (remote) or a template (local).
   timeoutMs: 10 * 60_000,
   estimate: (config) => estimateGeneration(config, "llm", DEFAULT_LLM, { localSeconds: 0.05 }),

@@ -78,6 +78,19 @@ export function mayCostMoney(config: GenerationConfig): boolean {
 }
 
 /**
+ * What every generating node declares the same way (spread it into the definition): its providers,
+ * that a stage on Replicate may cost money, the fallback chain of its config, the Replicate token
+ * (read by the replicate provider, only on a stage that uses it), and which provider a config selects.
+ */
+export const generatingNode = {
+  providers: [...PROVIDERS] as string[],
+  paid: mayCostMoney,
+  fallbacks: fallbackChain,
+  secrets: ["REPLICATE_API_TOKEN"] as readonly string[],
+  providerOf: (config: GenerationConfig): string => config.provider,
+};
+
+/**
  * Pre-run cost and time of one call from the catalogue's pricing table. `units` counts the model's
  * billing unit when the config tells it (video seconds, characters); otherwise the typical call.
  */

@@ -3,7 +3,7 @@
  * Kokoro, MiniMax speech...
  */
 import { z } from "zod";
-import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "../shared/generation-config.js";
+import { checkModels, estimateGeneration, generatingNode, generationFields, modelKey } from "../shared/generation-config.js";
 import { defineNode } from "../contract.js";
 
 const DEFAULT_MODEL = "kokoro-82m";
@@ -24,7 +24,7 @@ export const speechSynthesize = defineNode({
   title: "Text to speech",
   category: "Generation",
   description: "Speaks a script (the voice-over) in the chosen language and voice.",
-  providers: ["local", "replicate"],
+  ...generatingNode,
   inputs: [
     {
       name: "text",
@@ -35,11 +35,7 @@ export const speechSynthesize = defineNode({
   ],
   outputs: [{ name: "audio", type: "audio" }],
   config: SpeechSynthesizeConfigSchema,
-  paid: mayCostMoney,
-  fallbacks: fallbackChain,
   // About 250 characters for a 15 s voice-over.
-  secrets: ["REPLICATE_API_TOKEN"], // read by the replicate provider, only on a stage that uses it
-  providerOf: (c) => c.provider,
   timeoutMs: 20 * 60_000,
   estimate: (config) => estimateGeneration(config, "speech", DEFAULT_MODEL, { localSeconds: 1, characters: 250 }),
   async run(inputs, config, ctx) {

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { CameraMoveSchema, SceneSchema } from "../../schemas/content.js";
 import { RESOLUTIONS } from "../../lib/media/aspect.js";
-import { checkModels, estimateGeneration, fallbackChain, generationFields, mayCostMoney, modelKey } from "../shared/generation-config.js";
+import { checkModels, estimateGeneration, generatingNode, generationFields, modelKey } from "../shared/generation-config.js";
 import { notesFor, revisionNotesField, withRevisionNotes } from "../shared/revision.js";
 import { defineNode } from "../contract.js";
 
@@ -33,17 +33,13 @@ export const videoFromImage = defineNode({
   title: "Image to video",
   category: "Generation",
   description: "Animates an image into a short clip following a scene's camera movement.",
-  providers: ["local", "replicate"],
+  ...generatingNode,
   inputs: [
     { name: "image", type: "image" },
     { name: "scene", type: "json", required: false, schema: SceneSchema, description: "A scene from prompt.parse: {prompt, camera, motion, durationSec}" },
   ],
   outputs: [{ name: "video", type: "video" }],
   config: VideoFromImageConfigSchema,
-  paid: mayCostMoney,
-  fallbacks: fallbackChain,
-  secrets: ["REPLICATE_API_TOKEN"], // read by the replicate provider, only on a stage that uses it
-  providerOf: (c) => c.provider,
   // Remote image-to-video is the slowest generation (the provider itself waits up to 30 min).
   timeoutMs: 45 * 60_000,
   estimate: (config) =>
