@@ -37,29 +37,3 @@ export const describeZod = (err: z.ZodError) =>
     .slice(0, 5)
     .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
     .join("; ");
-
-/**
- * Parse a JSON body against a schema: malformed JSON and wrong shapes both answer 400 naming the field.
- * Routes declare their schemas with `route()` (server/route.ts), which also refuses NUL and deep nesting;
- * this and uuidParam remain for code outside a route table.
- */
-export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  let body: unknown;
-  const text = await c.req.text();
-  try {
-    body = text.trim() === "" ? {} : JSON.parse(text);
-  } catch (e) {
-    throw new ApiError(400, "INVALID_JSON", `request body is not valid JSON: ${(e as Error).message}`);
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new ApiError(400, "INVALID_BODY", describeZod(parsed.error), { issues: zodIssues(parsed.error) });
-  return parsed.data;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Path ids are UUIDs: anything else is simply not found (and never reaches SQL as a bad cast). */
-export function uuidParam(c: Context, name: string, what: string): string {
-  const v = c.req.param(name) ?? "";
-  if (!UUID.test(v)) throw notFound(what, v);
-  return v.toLowerCase();
-}

@@ -10,6 +10,7 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
+import { parseJsonText } from "../lib/files/index.js";
 import { dotPath, unsafeValueIn } from "../schemas/text.js";
 import { ApiError, describeZod, errorResponse, notFound, zodIssues } from "./errors.js";
 
@@ -111,9 +112,10 @@ async function readJsonValue(c: Context): Promise<unknown> {
   const text = await c.req.text();
   if (text.trim() === "") return {};
   try {
-    return JSON.parse(text);
+    return parseJsonText(text);
   } catch (e) {
-    throw new ApiError(400, "INVALID_JSON", `request body is not valid JSON: ${(e as Error).message.slice(0, 200)}`);
+    // Where, not what: the error never echoes the body back.
+    throw new ApiError(400, "INVALID_JSON", `request body is ${(e as Error).message}`);
   }
 }
 

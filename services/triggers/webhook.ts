@@ -8,6 +8,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { WebhookConfig } from "../../schemas/triggers.js";
 import type { CompileError } from "../../schemas/index.js";
+import { parseJsonText } from "../../lib/files/index.js";
 import { dotPath, unsafeValueIn } from "../../schemas/text.js";
 import { SecretDecryptError } from "../secrets/secret-box.js";
 import type { TriggerEnv } from "./env.js";
@@ -77,9 +78,9 @@ export async function receiveWebhook(env: TriggerEnv, triggerId: string, rawBody
   const text = rawBody.toString("utf8");
   if (text.trim() !== "") {
     try {
-      body = JSON.parse(text);
+      body = parseJsonText(text);
     } catch (err) {
-      return { kind: "bad-body", field: "(body)", message: `the body is not valid JSON: ${(err as Error).message}`, errors: [] };
+      return { kind: "bad-body", field: "(body)", message: `the body is ${(err as Error).message}`, errors: [] };
     }
     // NUL, lone surrogates, overflowed numbers and deep nesting cannot be stored (PostgreSQL refuses NUL).
     const bad = unsafeValueIn(body);
