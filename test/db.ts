@@ -10,14 +10,22 @@ export interface TestDatabase extends Database {
 
 /** A fresh, migrated database of its own (cloned from the suite's template) for one test file or test. */
 export async function createTestDatabase(): Promise<TestDatabase> {
+  const template = new URL(inject("templateDatabaseUrl")).pathname.slice(1);
+  return createDatabase("genjed_t", template);
+}
+
+/**
+ * A new database on the suite's server: a clone of `template`, or empty (for fixtures that migrate
+ * it themselves, like the old-release upgrade test). `drop()` removes it.
+ */
+export async function createDatabase(prefix: string, template?: string): Promise<TestDatabase> {
   const templateUrl = inject("templateDatabaseUrl");
-  const template = new URL(templateUrl).pathname.slice(1);
-  const name = `genjed_t_${randomBytes(6).toString("hex")}`;
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
   const adminUrl = new URL(templateUrl);
   adminUrl.pathname = "/postgres";
   const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
   try {
-    await admin.unsafe(`create database ${name} template ${template}`);
+    await admin.unsafe(template ? `create database ${name} template ${template}` : `create database ${name}`);
   } finally {
     await admin.end();
   }
