@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +15,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => tb?.stop());
 
-it("a worker killed (SIGKILL) after Instagram published but before the answer was stored: the retry recovers the post, never posts twice", async () => {
+/** A real worker in its own process (so it can be SIGKILLed), once it says it is ready. */
+async function startWorkerProcess(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "test/control-worker-process.ts")], {
     cwd: root,
     env: { ...process.env, ...tb.env, DATABASE_URL: tb.engine.db.url, GENJED_HOME: tb.engine.home },
@@ -23,24 +24,39 @@ it("a worker killed (SIGKILL) after Instagram published but before the answer wa
   });
   const [first] = await once(child.stdout!, "data");
   expect(String(first)).toContain("ready");
+  return child;
+}
 
-  // Instagram publishes the reel, then its answer never reaches the worker.
-  tb.instagram.holdPublish = true;
-  const runId = await tb.engine.start(tb.publishGraph({ channels: ["instagram_reels", "library"], caption: "Crash me" }));
-  for (let i = 0; tb.instagram.media.length === 0; i++) {
-    if (i > 1200) throw new Error("Instagram never received media_publish");
+/** SIGKILL the worker process the moment `reached()` holds (polled every 25 ms, for at most 30 s). */
+async function killWhen(child: ChildProcess, reached: () => boolean, never: string): Promise<void> {
+  for (let i = 0; !reached(); i++) {
+    if (i > 1200) throw new Error(never);
     await new Promise((r) => setTimeout(r, 25));
   }
   child.kill("SIGKILL");
   await once(child, "exit");
+}
+
+/** A worker in this process takes over the dead one's jobs until the run ends, then leaves: the next test's run is for its own worker process. */
+async function recover(runId: string) {
+  const worker = await tb.engine.startWorker({ providers: tb.providers, staleAfterMs: 2_000, heartbeatMs: 500 });
+  const run = await waitForRun(tb.engine.db.sql, runId, { timeoutMs: 60_000 });
+  await worker.stop();
+  tb.engine.workers.splice(tb.engine.workers.indexOf(worker), 1);
+  return run;
+}
+
+it("a worker killed (SIGKILL) after Instagram published but before the answer was stored: the retry recovers the post, never posts twice", async () => {
+  const child = await startWorkerProcess();
+
+  // Instagram publishes the reel, then its answer never reaches the worker.
+  tb.instagram.holdPublish = true;
+  const runId = await tb.engine.start(tb.publishGraph({ channels: ["instagram_reels", "library"], caption: "Crash me" }));
+  await killWhen(child, () => tb.instagram.media.length > 0, "Instagram never received media_publish");
   tb.instagram.holdPublish = false;
   tb.instagram.release();
 
-  const worker = await tb.engine.startWorker({ providers: tb.providers, staleAfterMs: 2_000, heartbeatMs: 500 });
-  const run = await waitForRun(tb.engine.db.sql, runId, { timeoutMs: 60_000 });
-  // The next test's run is for its own worker process: this one leaves (and the engine forgets it).
-  await worker.stop();
-  tb.engine.workers.splice(tb.engine.workers.indexOf(worker), 1);
+  const run = await recover(runId);
   expect(run.status).toBe("succeeded");
   expect(run.nodes.find((n) => n.nodeId === "publish")!.attempts).toBe(2);
 
@@ -57,32 +73,17 @@ it("a worker killed (SIGKILL) after Instagram published but before the answer wa
 }, 120_000);
 
 it("a worker killed (SIGKILL) while the webhook POST is in flight: YouTube gets one video, the webhook is redelivered only with the same Idempotency-Key and the redelivery header", async () => {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "test/control-worker-process.ts")], {
-    cwd: root,
-    env: { ...process.env, ...tb.env, DATABASE_URL: tb.engine.db.url, GENJED_HOME: tb.engine.home },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const [first] = await once(child.stdout!, "data");
-  expect(String(first)).toContain("ready");
+  const child = await startWorkerProcess();
 
   // The receiver acts on the delivery, then its answer never reaches the worker.
   tb.webhook.holdAnswers = true;
   const before = { videos: tb.youtube.videos.length, deliveries: tb.webhook.deliveries.length, received: tb.webhook.received.length };
   const runId = await tb.engine.start(tb.publishGraph({ channels: ["youtube_shorts", "webhook"], caption: "Kill me mid-webhook", webhook: { url: tb.webhook.url } }));
-  for (let i = 0; tb.webhook.deliveries.length === before.deliveries; i++) {
-    if (i > 1200) throw new Error("the webhook never received the delivery");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  child.kill("SIGKILL");
-  await once(child, "exit");
+  await killWhen(child, () => tb.webhook.deliveries.length !== before.deliveries, "the webhook never received the delivery");
   tb.webhook.holdAnswers = false;
   tb.webhook.release();
 
-  const worker = await tb.engine.startWorker({ providers: tb.providers, staleAfterMs: 2_000, heartbeatMs: 500 });
-  const run = await waitForRun(tb.engine.db.sql, runId, { timeoutMs: 60_000 });
-  // The next test's run is for its own worker process: this one leaves (and the engine forgets it).
-  await worker.stop();
-  tb.engine.workers.splice(tb.engine.workers.indexOf(worker), 1);
+  const run = await recover(runId);
   expect(run.status).toBe("succeeded");
   expect(run.nodes.find((n) => n.nodeId === "publish")!.attempts).toBe(2);
 
@@ -105,30 +106,16 @@ it("a worker killed (SIGKILL) while the webhook POST is in flight: YouTube gets 
 }, 120_000);
 
 it("a worker killed (SIGKILL) after YouTube stored the video but before its answer arrived: the next attempt reconciles through the upload session, one video", async () => {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "test/control-worker-process.ts")], {
-    cwd: root,
-    env: { ...process.env, ...tb.env, DATABASE_URL: tb.engine.db.url, GENJED_HOME: tb.engine.home },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const [first] = await once(child.stdout!, "data");
-  expect(String(first)).toContain("ready");
+  const child = await startWorkerProcess();
 
   tb.youtube.holdUploadAnswers = true;
   const before = { videos: tb.youtube.videos.length, received: tb.webhook.received.length };
   const runId = await tb.engine.start(tb.publishGraph({ channels: ["youtube_shorts", "webhook"], caption: "Kill me mid-upload", webhook: { url: tb.webhook.url } }));
-  for (let i = 0; tb.youtube.videos.length === before.videos; i++) {
-    if (i > 1200) throw new Error("YouTube never received the whole upload");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  child.kill("SIGKILL");
-  await once(child, "exit");
+  await killWhen(child, () => tb.youtube.videos.length !== before.videos, "YouTube never received the whole upload");
   tb.youtube.holdUploadAnswers = false;
   tb.youtube.release();
 
-  const worker = await tb.engine.startWorker({ providers: tb.providers, staleAfterMs: 2_000, heartbeatMs: 500 });
-  const run = await waitForRun(tb.engine.db.sql, runId, { timeoutMs: 60_000 });
-  await worker.stop();
-  tb.engine.workers.splice(tb.engine.workers.indexOf(worker), 1);
+  const run = await recover(runId);
   expect(run.status).toBe("succeeded");
 
   expect(tb.youtube.videos.length - before.videos).toBe(1);
