@@ -43,19 +43,13 @@ describe.each(productNodes.map((d) => [d.type, d] as const))("node contract: %s"
   });
 });
 
+/** The smallest definition the registration checks accept, for tests to break one field at a time. */
+function minimalDefinition<C extends z.ZodType>(type: string, config: C) {
+  return { type, version: 1, title: "T", category: "test", description: "", inputs: [], outputs: [], config, estimate: () => ({ usd: 0, seconds: 0 }), run: async () => ({}) };
+}
+
 describe("registration checks", () => {
-  const base = {
-    type: "t.node",
-    version: 1,
-    title: "T",
-    category: "test",
-    description: "",
-    inputs: [],
-    outputs: [],
-    config: z.object({ n: z.number().default(1) }),
-    estimate: () => ({ usd: 0, seconds: 0 }),
-    run: async () => ({}),
-  };
+  const base = minimalDefinition("t.node", z.object({ n: z.number().default(1) }));
 
   it("refuses duplicate port names, a config without defaults and an estimate that throws or lies", () => {
     const bad = defineNode({
@@ -88,18 +82,7 @@ describe("registration checks", () => {
 });
 
 describe("declared needs", () => {
-  const base = {
-    type: "t.needs",
-    version: 1,
-    title: "T",
-    category: "test",
-    description: "",
-    inputs: [],
-    outputs: [],
-    config: z.object({ key: z.string().default("HOOK_KEY") }),
-    estimate: () => ({ usd: 0, seconds: 0 }),
-    run: async () => ({}),
-  };
+  const base = minimalDefinition("t.needs", z.object({ key: z.string().default("HOOK_KEY") }));
 
   it("refuses a timeout that is not a positive whole number of ms and secrets that are not names", () => {
     expect(checkDefinition({ ...base, timeoutMs: 0 })).toEqual([expect.stringMatching(/^timeoutMs 0 should be a whole number of ms/)]);
