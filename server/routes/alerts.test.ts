@@ -25,11 +25,22 @@ beforeAll(async () => {
   await hub.start();
   const deps = { database: engine.db, registry: engine.registry, hub, mediaRoot: path.join(engine.home, "media") };
   app = await signedInOwner(createApp(deps, [alertFeature]), engine.db.sql);
-  service = await alertEvaluatorLoop({ debounceMs: 50, log: () => {} })(deps);
   workspaceId = (await engine.db.sql<{ id: string }[]>`select id from workspaces where is_default`)[0].id;
   const otherWs = await createTestWorkspace(engine.db.sql, "Other studio");
   other = asSession(createApp(deps, [alertFeature]), await sessionFor(engine.db.sql, await createMember(engine.db.sql, "owner", { workspaceId: otherWs })), { workspaceId: otherWs });
+  // The fixture run's end must not reach the evaluator: heard late (a loaded machine delivers the
+  // NOTIFY after the first test has added publications), it would be credited with that test's alert.
+  const fixtureEnded = new Promise<void>((resolve) => {
+    const off = hub.subscribe((e) => {
+      if (e.kind === "run" && e.status === "succeeded") {
+        off();
+        resolve();
+      }
+    });
+  });
   fixtureRunId = (await engine.run(graph([{ id: "fixture", type: "test.const", config: { value: "fixture" } }]))).id;
+  await fixtureEnded;
+  service = await alertEvaluatorLoop({ debounceMs: 50, log: () => {} })(deps);
 });
 afterAll(async () => {
   await service?.stop();
